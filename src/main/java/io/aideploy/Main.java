@@ -1,0 +1,37 @@
+package io.aideploy;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code aideploy.jar}: dispatches to the server commands and the CLI. */
+@Command(
+    name = "aideploy",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Deploys AI apps on Kubernetes behind scoped access tokens.",
+    subcommands = {CommandLine.HelpCommand.class})
+public class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command tree, also used by tests to run commands in-process. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");
+  }
+
+  static class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"aideploy " + (version == null ? "development build" : version)};
+    }
+  }
+}

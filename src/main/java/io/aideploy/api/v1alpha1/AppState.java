@@ -1,0 +1,7 @@
+package io.aideploy.api.v1alpha1;
+
+/** Whether an app should be serving (the lifecycle "start"/"stop"). */
+public enum AppState {
+  Running,
+  Stopped
+}
