@@ -1,0 +1,228 @@
+package io.aideploy.app;
+
+import io.aideploy.api.v1alpha1.AiApp;
+import io.aideploy.api.v1alpha1.AiAppStatus;
+import io.aideploy.api.v1alpha1.AppPhase;
+import io.aideploy.app.dependent.DeploymentDependent;
+import io.aideploy.app.dependent.HorizontalPodAutoscalerDependent;
+import io.aideploy.app.dependent.IngressDependent;
+import io.aideploy.app.dependent.ServiceDependent;
+import io.aideploy.config.Settings;
+import io.aideploy.labels.ReservedLabels;
+import io.aideploy.operator.ErrorMessages;
+import io.aideploy.operator.EventRecorder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns an AiApp into its Deployment, Service, Ingress and (when autoscaling) HPA, enforces its
+ * reserved labels, and reports its phase. The workflow is invoked explicitly so that the settings
+ * can be handed to the dependents first.
+ */
+@ControllerConfiguration(
+    name = AiAppReconciler.NAME,
+    fieldManager = "aideploy",
+    generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = AiAppReconciler.SpecOrMetadataChanged.class))
+@Workflow(
+    explicitInvocation = true,
+    dependents = {
+      @Dependent(type = DeploymentDependent.class),
+      @Dependent(type = ServiceDependent.class),
+      @Dependent(type = IngressDependent.class),
+      @Dependent(
+          type = HorizontalPodAutoscalerDependent.class,
+          reconcilePrecondition = HorizontalPodAutoscalerDependent.Enabled.class)
+    })
+public class AiAppReconciler implements Reconciler<AiApp> {
+  public static final String NAME = "aiapp";
+  private static final Logger log = LoggerFactory.getLogger(AiAppReconciler.class);
+
+  private final Settings settings;
+  private final EventRecorder events;
+  private final Clock clock;
+
+  public AiAppReconciler(Settings settings, EventRecorder events, Clock clock) {
+    this.settings = settings;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, AiApp>> prepareEventSources(EventSourceContext<AiApp> context) {
+    // Pods reveal image-pull and crash-loop failures that the Deployment's status does not.
+    var pods =
+        InformerEventSourceConfiguration.from(Pod.class, AiApp.class)
+            .withLabelSelector(ReservedLabels.MANAGED_SELECTOR)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(
+                pod -> {
+                  String app =
+                      pod.getMetadata().getLabels().get(DeploymentDependent.APP_NAME_LABEL);
+                  return app == null
+                      ? Set.of()
+                      : Set.of(new ResourceID(app, pod.getMetadata().getNamespace()));
+                })
+            .build();
+    return List.of(new InformerEventSource<>(pods, context));
+  }
+
+  @Override
+  public UpdateControl<AiApp> reconcile(AiApp resource, Context<AiApp> context) {
+    AiApp app = enforceReservedLabels(resource, context);
+    AppContext.prepare(context, settings);
+    context
+        .managedWorkflowAndDependentResourceContext()
+        .reconcileManagedWorkflow()
+        .throwAggregateExceptionIfErrorsPresent();
+    reportChanges(app, AppContext.changes(context));
+
+    Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
+    Set<Pod> pods = context.getSecondaryResources(Pod.class);
+    AiAppStatus status = AppStatusCalculator.compute(app, deployment, pods, settings, now());
+    if (status.equals(app.getStatus())) {
+      return UpdateControl.noUpdate();
+    }
+    reportPhaseChange(app, status.getPhase());
+    app.setStatus(status);
+    return UpdateControl.patchStatus(app);
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<AiApp> updateErrorStatus(
+      AiApp app, Context<AiApp> context, Exception e) {
+    if (ErrorMessages.isConflict(e)) {
+      // A write raced with another change; the retry reads the new version. Not worth a status.
+      return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+    String message = ErrorMessages.of(e);
+    log.warn("reconcile failed: {}", message);
+    events.warning(app, "ReconcileError", message);
+    app.setStatus(AppStatusCalculator.withError(app, message, now()));
+    return ErrorStatusUpdateControl.patchStatus(app);
+  }
+
+  /**
+   * Overwrites user values under ovh/ on the AiApp itself (its children get them from desired);
+   * returns the app as it now is.
+   */
+  private AiApp enforceReservedLabels(AiApp app, Context<AiApp> context) {
+    String uid = app.getMetadata().getUid();
+    List<String> wrong = ReservedLabels.violations(app.getMetadata().getLabels(), uid);
+    if (wrong.isEmpty()) {
+      return app;
+    }
+    Map<String, String> patch = new HashMap<>();
+    for (String key : wrong) {
+      patch.put(key, null); // null removes the key in a JSON merge patch
+    }
+    patch.put(ReservedLabels.ID, uid);
+    patch.put(ReservedLabels.TYPE, ReservedLabels.APP_TYPE);
+    String json = Serialization.asJson(Map.of("metadata", Map.of("labels", patch)));
+    AiApp patched =
+        context
+            .getClient()
+            .resources(AiApp.class)
+            .inNamespace(app.getMetadata().getNamespace())
+            .withName(app.getMetadata().getName())
+            .patch(PatchContext.of(PatchType.JSON_MERGE), json);
+    boolean firstStamp =
+        app.getMetadata().getLabels() == null
+            || wrong.stream().allMatch(k -> !app.getMetadata().getLabels().containsKey(k));
+    String message =
+        "Set reserved labels "
+            + ReservedLabels.ID
+            + "="
+            + uid
+            + " and "
+            + ReservedLabels.TYPE
+            + "="
+            + ReservedLabels.APP_TYPE;
+    if (firstStamp) {
+      log.info("{}", message);
+    } else {
+      log.warn("overwrote user values of reserved labels {}", wrong);
+      events.warning(
+          app,
+          "ReservedLabelsEnforced",
+          "Labels under ovh/ are reserved; overwrote " + String.join(", ", wrong) + ". " + message);
+    }
+    return patched;
+  }
+
+  private void reportChanges(AiApp app, AppContext.Changes changes) {
+    if (!changes.created().isEmpty()) {
+      String what = String.join(", ", changes.created());
+      log.info("created {}", what);
+      events.normal(app, "Created", "Created " + what);
+    }
+    if (!changes.updated().isEmpty()) {
+      String what = String.join(", ", changes.updated());
+      log.info("updated {}", what);
+      events.normal(app, "Updated", "Updated " + what);
+    }
+  }
+
+  private void reportPhaseChange(AiApp app, AppPhase phase) {
+    AppPhase previous = app.getStatus() == null ? null : app.getStatus().getPhase();
+    if (phase == previous) {
+      return;
+    }
+    log.info("phase {} -> {}", previous, phase);
+    if (phase == AppPhase.Stopped) {
+      events.normal(app, "Stopped", "The app is stopped (scaled to zero)");
+    } else if ((previous == AppPhase.Stopped || previous == AppPhase.Stopping)
+        && phase != AppPhase.Stopping) {
+      events.normal(app, "Started", "The app is starting");
+    }
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  /**
+   * Reconciles on spec changes and on label, annotation or deletion changes (which do not bump the
+   * generation), but not on the operator's own status writes.
+   */
+  public static class SpecOrMetadataChanged implements OnUpdateFilter<AiApp> {
+    @Override
+    public boolean accept(AiApp updated, AiApp old) {
+      return !Objects.equals(
+              updated.getMetadata().getGeneration(), old.getMetadata().getGeneration())
+          || !Objects.equals(updated.getMetadata().getLabels(), old.getMetadata().getLabels())
+          || !Objects.equals(
+              updated.getMetadata().getAnnotations(), old.getMetadata().getAnnotations())
+          || !Objects.equals(
+              updated.getMetadata().getDeletionTimestamp(),
+              old.getMetadata().getDeletionTimestamp());
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package io.aideploy.app.dependent;
+
+import io.aideploy.api.v1alpha1.AiApp;
+import io.aideploy.app.AppContext;
+import io.aideploy.labels.ReservedLabels;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+
+/**
+ * A child of an AiApp: named after it, labelled with its effective labels plus managed-by, owned by
+ * it, applied with server-side apply. Notes each create and update for the reconciler's Events.
+ */
+abstract class AppChildDependent<R extends HasMetadata>
+    extends CRUDKubernetesDependentResource<R, AiApp> {
+
+  AppChildDependent(Class<R> type) {
+    super(type);
+  }
+
+  /** The one name every child of {@code app} has. */
+  public static String childName(AiApp app) {
+    return app.getMetadata().getName();
+  }
+
+  static ObjectMeta childMetadata(AiApp app) {
+    return new ObjectMetaBuilder()
+        .withName(childName(app))
+        .withNamespace(app.getMetadata().getNamespace())
+        .withLabels(ReservedLabels.forChildren(app))
+        .addNewOwnerReference()
+        .withApiVersion(app.getApiVersion())
+        .withKind(app.getKind())
+        .withName(app.getMetadata().getName())
+        .withUid(app.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .endOwnerReference()
+        .build();
+  }
+
+  /** childMetadata sets a controller reference, which JOSDK's own reference would lack. */
+  @Override
+  protected boolean addOwnerReference() {
+    return false;
+  }
+
+  /** Every child has the app's name: no need to build the desired object to find it. */
+  @Override
+  protected ResourceID targetSecondaryResourceID(AiApp app, Context<AiApp> context) {
+    return new ResourceID(childName(app), app.getMetadata().getNamespace());
+  }
+
+  @Override
+  public R create(R desired, AiApp app, Context<AiApp> context) {
+    R created;
+    try {
+      created = super.create(desired, app, context);
+    } catch (KubernetesClientException e) {
+      // The informers see only managed children, so a conflict here is someone else's object.
+      if (e.getCode() == 409) {
+        throw new ChildConflictException(
+            desired.getKind()
+                + " "
+                + desired.getMetadata().getName()
+                + " already exists and is not managed by aideploy: rename the AiApp or remove"
+                + " that "
+                + desired.getKind());
+      }
+      throw e;
+    }
+    AppContext.changes(context).created(desired.getKind());
+    return created;
+  }
+
+  @Override
+  public R update(R actual, R desired, AiApp app, Context<AiApp> context) {
+    R updated = super.update(actual, desired, app, context);
+    AppContext.changes(context).updated(desired.getKind());
+    return updated;
+  }
+}

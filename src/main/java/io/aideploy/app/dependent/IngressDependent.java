@@ -1,0 +1,87 @@
+package io.aideploy.app.dependent;
+
+import io.aideploy.api.v1alpha1.Access;
+import io.aideploy.api.v1alpha1.AiApp;
+import io.aideploy.app.AppContext;
+import io.aideploy.config.Settings;
+import io.aideploy.labels.ReservedLabels;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The app's Ingress at {@code <ovh/id>.<base-domain>}. Unless the app is Public it carries the
+ * ingress-nginx external-auth annotations (which Traefik's ingress-nginx provider also reads).
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = ReservedLabels.MANAGED_SELECTOR))
+public class IngressDependent extends AppChildDependent<Ingress> {
+  public static final String AUTH_URL = "nginx.ingress.kubernetes.io/auth-url";
+  public static final String AUTH_SIGNIN = "nginx.ingress.kubernetes.io/auth-signin";
+  public static final String AUTH_RESPONSE_HEADERS =
+      "nginx.ingress.kubernetes.io/auth-response-headers";
+  public static final String RESPONSE_HEADERS = "X-Aideploy-Token,X-Aideploy-Role";
+
+  public IngressDependent() {
+    super(Ingress.class);
+  }
+
+  @Override
+  protected Ingress desired(AiApp app, Context<AiApp> context) {
+    Settings settings = AppContext.settings(context);
+    String appId = app.getMetadata().getUid();
+    String host = settings.appHost(appId);
+    IngressBuilder ingress =
+        new IngressBuilder()
+            .withMetadata(childMetadata(app))
+            .editMetadata()
+            .withAnnotations(authAnnotations(app, settings))
+            .endMetadata()
+            .withNewSpec()
+            .withIngressClassName(settings.ingressClass())
+            .addNewRule()
+            .withHost(host)
+            .withNewHttp()
+            .addNewPath()
+            .withPath("/")
+            .withPathType("Prefix")
+            .withNewBackend()
+            .withNewService()
+            .withName(childName(app))
+            .withNewPort()
+            .withNumber(ServiceDependent.PORT)
+            .endPort()
+            .endService()
+            .endBackend()
+            .endPath()
+            .endHttp()
+            .endRule()
+            .endSpec();
+    if (settings.tlsSecret() != null) {
+      ingress
+          .editSpec()
+          .addNewTl()
+          .withHosts(host)
+          .withSecretName(settings.tlsSecret())
+          .endTl()
+          .endSpec();
+    }
+    return ingress.build();
+  }
+
+  static Map<String, String> authAnnotations(AiApp app, Settings settings) {
+    Map<String, String> annotations = new LinkedHashMap<>();
+    if (app.getSpec().getAccess() == Access.Public) {
+      return annotations;
+    }
+    String gateway = settings.gatewayUrl().toString().replaceAll("/+$", "");
+    annotations.put(AUTH_URL, gateway + "/auth?app=" + app.getMetadata().getUid());
+    annotations.put(
+        AUTH_SIGNIN, settings.loginUrl() + "?rd=$scheme://$http_host$escaped_request_uri");
+    annotations.put(AUTH_RESPONSE_HEADERS, RESPONSE_HEADERS);
+    return annotations;
+  }
+}

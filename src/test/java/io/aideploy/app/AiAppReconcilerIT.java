@@ -1,0 +1,589 @@
+package io.aideploy.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.aideploy.api.v1alpha1.Access;
+import io.aideploy.api.v1alpha1.AiApp;
+import io.aideploy.api.v1alpha1.AiAppSpec;
+import io.aideploy.api.v1alpha1.AppPhase;
+import io.aideploy.api.v1alpha1.AppState;
+import io.aideploy.api.v1alpha1.Autoscaling;
+import io.aideploy.app.dependent.IngressDependent;
+import io.aideploy.labels.ReservedLabels;
+import io.aideploy.testing.LocalControlPlane;
+import io.aideploy.testing.TestNamespaces;
+import io.aideploy.testing.TestOperator;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The AiApp reconciler, running in-process against the real local control plane. */
+@ExtendWith(LocalControlPlane.class)
+class AiAppReconcilerIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static TestOperator operator;
+  private static KubernetesClient client;
+  private String namespace;
+
+  @BeforeAll
+  static void startOperator(KubernetesClient kubernetes) {
+    client = kubernetes;
+    operator = TestOperator.start(client);
+  }
+
+  @AfterAll
+  static void stopOperator() {
+    operator.close();
+  }
+
+  @BeforeEach
+  void namespace() {
+    namespace = TestNamespaces.create(client, "aiapp");
+  }
+
+  @Test
+  void createsLabelledOwnedChildrenAndReportsTheUrl() {
+    AiApp app = create("hello", Map.of("group", "A"), spec -> spec);
+    String uid = app.getMetadata().getUid();
+
+    AiApp ready = awaitStatus("hello", s -> s.getUrl() != null);
+    assertThat(ready.getStatus().getAppId()).isEqualTo(uid);
+    assertThat(ready.getStatus().getUrl()).isEqualTo("https://" + uid + ".apps.test.local/");
+    assertThat(ready.getMetadata().getLabels())
+        .containsEntry(ReservedLabels.ID, uid)
+        .containsEntry(ReservedLabels.TYPE, "app")
+        .containsEntry("group", "A");
+
+    Deployment deployment = awaitChild(Deployment.class, "hello");
+    Service service = awaitChild(Service.class, "hello");
+    Ingress ingress = awaitChild(Ingress.class, "hello");
+    for (HasMetadata child : List.of(deployment, service, ingress)) {
+      assertThat(child.getMetadata().getLabels())
+          .containsEntry("group", "A")
+          .containsEntry(ReservedLabels.ID, uid)
+          .containsEntry(ReservedLabels.TYPE, "app")
+          .containsEntry(ReservedLabels.MANAGED_BY, "aideploy");
+      OwnerReference owner = child.getMetadata().getOwnerReferences().get(0);
+      assertThat(owner.getUid()).isEqualTo(uid);
+      assertThat(owner.getKind()).isEqualTo("AiApp");
+      assertThat(owner.getController()).isTrue();
+      assertThat(child.getMetadata().getOwnerReferences()).hasSize(1);
+    }
+    var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo("ovhcom/ai-deploy-hello-world");
+    assertThat(container.getPorts().get(0).getContainerPort()).isEqualTo(8080);
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(deployment.getSpec().getSelector().getMatchLabels())
+        .containsEntry(ReservedLabels.ID, uid);
+    assertThat(service.getSpec().getPorts().get(0).getPort()).isEqualTo(80);
+    assertThat(service.getSpec().getPorts().get(0).getTargetPort().getIntVal()).isEqualTo(8080);
+    assertThat(service.getSpec().getSelector()).containsEntry(ReservedLabels.ID, uid);
+    assertThat(ingress.getSpec().getIngressClassName()).isEqualTo("nginx");
+    assertThat(ingress.getSpec().getRules().get(0).getHost()).isEqualTo(uid + ".apps.test.local");
+    assertThat(
+            ingress
+                .getSpec()
+                .getRules()
+                .get(0)
+                .getHttp()
+                .getPaths()
+                .get(0)
+                .getBackend()
+                .getService())
+        .satisfies(
+            backend -> {
+              assertThat(backend.getName()).isEqualTo("hello");
+              assertThat(backend.getPort().getNumber()).isEqualTo(80);
+            });
+    assertThat(ingress.getMetadata().getAnnotations())
+        .containsEntry(IngressDependent.AUTH_URL, "http://gateway.test.svc:8080/auth?app=" + uid)
+        .containsEntry(
+            IngressDependent.AUTH_SIGNIN,
+            "https://login.apps.test.local/login?rd=$scheme://$http_host$escaped_request_uri")
+        .containsEntry(IngressDependent.AUTH_RESPONSE_HEADERS, "X-Aideploy-Token,X-Aideploy-Role");
+    await().atMost(WAIT).until(() -> events("Created").size() >= 1);
+  }
+
+  @Test
+  void reservedLabelsCannotBeSpoofed() {
+    AiApp app =
+        create(
+            "spoof",
+            Map.of("ovh/id", "spoofed", "ovh/type", "job", "ovh/extra", "x", "team", "blue"),
+            spec -> spec);
+    String uid = app.getMetadata().getUid();
+    Map<String, String> enforced = Map.of(ReservedLabels.ID, uid, ReservedLabels.TYPE, "app");
+
+    await().atMost(WAIT).until(() -> hasEnforcedLabels(get(AiApp.class, "spoof"), uid));
+    assertThat(get(AiApp.class, "spoof").getMetadata().getLabels())
+        .containsEntry("team", "blue")
+        .doesNotContainKey("ovh/extra");
+    await().atMost(WAIT).until(() -> hasEnforcedLabels(get(Deployment.class, "spoof"), uid));
+    await().atMost(WAIT).until(() -> !events("ReservedLabelsEnforced").isEmpty());
+
+    // Patched later, on the AiApp and on a child: overwritten again.
+    edit(
+        AiApp.class,
+        "spoof",
+        a -> {
+          a.getMetadata().getLabels().put("ovh/id", "spoofed-later");
+          return a;
+        });
+    edit(
+        Deployment.class,
+        "spoof",
+        d -> {
+          d.getMetadata().getLabels().put("ovh/type", "job");
+          return d;
+        });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(get(AiApp.class, "spoof").getMetadata().getLabels())
+                  .containsAllEntriesOf(enforced);
+              assertThat(get(Deployment.class, "spoof").getMetadata().getLabels())
+                  .containsAllEntriesOf(enforced);
+            });
+  }
+
+  @Test
+  void publicAppsHaveNoAuthAnnotations() {
+    create(
+        "open",
+        Map.of(),
+        spec -> {
+          spec.setAccess(Access.Public);
+          return spec;
+        });
+    Ingress ingress = awaitChild(Ingress.class, "open");
+    assertThat(
+            ingress.getMetadata().getAnnotations() == null
+                ? Map.of()
+                : ingress.getMetadata().getAnnotations())
+        .doesNotContainKeys(IngressDependent.AUTH_URL, IngressDependent.AUTH_SIGNIN);
+
+    updateSpec(
+        "open",
+        spec -> {
+          spec.setAccess(Access.Token);
+          return spec;
+        });
+    await().atMost(WAIT).until(() -> annotations("open").containsKey(IngressDependent.AUTH_URL));
+    assertThat(annotations("open"))
+        .containsKeys(IngressDependent.AUTH_SIGNIN, IngressDependent.AUTH_RESPONSE_HEADERS);
+
+    updateSpec(
+        "open",
+        spec -> {
+          spec.setAccess(Access.Public);
+          return spec;
+        });
+    await().atMost(WAIT).until(() -> !annotations("open").containsKey(IngressDependent.AUTH_URL));
+  }
+
+  @Test
+  void stopScalesToZeroAndStartRestores() {
+    create(
+        "fixed",
+        Map.of(),
+        spec -> {
+          spec.setReplicas(2);
+          return spec;
+        });
+    await().atMost(WAIT).until(() -> replicas("fixed") == 2);
+
+    updateSpec(
+        "fixed",
+        spec -> {
+          spec.setState(AppState.Stopped);
+          return spec;
+        });
+    await().atMost(WAIT).until(() -> replicas("fixed") == 0);
+    awaitStatus("fixed", s -> s.getPhase() == AppPhase.Stopped);
+    assertThat(get(Service.class, "fixed")).isNotNull();
+    assertThat(get(Ingress.class, "fixed")).isNotNull();
+    await().atMost(WAIT).until(() -> !events("Stopped").isEmpty());
+
+    updateSpec(
+        "fixed",
+        spec -> {
+          spec.setState(AppState.Running);
+          return spec;
+        });
+    await().atMost(WAIT).until(() -> replicas("fixed") == 2);
+    awaitStatus("fixed", s -> s.getPhase() == AppPhase.Initializing);
+    await().atMost(WAIT).until(() -> !events("Started").isEmpty());
+  }
+
+  @Test
+  void autoscaledAppLosesItsAutoscalerWhileStopped() {
+    create(
+        "scaled",
+        Map.of(),
+        spec -> {
+          Autoscaling autoscaling = new Autoscaling();
+          autoscaling.setMinReplicas(1);
+          autoscaling.setMaxReplicas(4);
+          spec.setAutoscaling(autoscaling);
+          return spec;
+        });
+    HorizontalPodAutoscaler hpa = awaitChild(HorizontalPodAutoscaler.class, "scaled");
+    assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(4);
+    assertThat(hpa.getSpec().getMetrics().get(0).getResource().getName()).isEqualTo("cpu");
+    assertThat(hpa.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization())
+        .isEqualTo(75);
+
+    updateSpec(
+        "scaled",
+        spec -> {
+          spec.setState(AppState.Stopped);
+          return spec;
+        });
+    await().atMost(WAIT).until(() -> get(HorizontalPodAutoscaler.class, "scaled") == null);
+    await().atMost(WAIT).until(() -> replicas("scaled") == 0);
+
+    updateSpec(
+        "scaled",
+        spec -> {
+          spec.setState(AppState.Running);
+          return spec;
+        });
+    awaitChild(HorizontalPodAutoscaler.class, "scaled");
+    await().atMost(WAIT).until(() -> replicas("scaled") >= 1);
+
+    updateSpec(
+        "scaled",
+        spec -> {
+          spec.setAutoscaling(null);
+          spec.setReplicas(3);
+          return spec;
+        });
+    await().atMost(WAIT).until(() -> get(HorizontalPodAutoscaler.class, "scaled") == null);
+    await().atMost(WAIT).until(() -> replicas("scaled") == 3);
+  }
+
+  @Test
+  void phaseFollowsThePodsAsAKubeletWouldReportThem() {
+    create("phases", Map.of(), spec -> spec);
+    awaitStatus("phases", s -> s.getPhase() == AppPhase.Initializing);
+
+    Pod pod = awaitPod("phases");
+    markPod(pod, true, null);
+    AiApp running = awaitStatus("phases", s -> s.getPhase() == AppPhase.Running);
+    assertThat(running.getStatus().getAvailableReplicas()).isEqualTo(1);
+    assertThat(running.getStatus().getConditions().get(0).getStatus()).isEqualTo("True");
+
+    updateSpec(
+        "phases",
+        spec -> {
+          spec.setReplicas(2);
+          return spec;
+        });
+    awaitStatus("phases", s -> s.getPhase() == AppPhase.Scaling);
+
+    updateSpec(
+        "phases",
+        spec -> {
+          spec.setReplicas(1);
+          spec.setImage("registry.invalid/missing:1");
+          return spec;
+        });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              List<Pod> pods =
+                  pods("phases").stream()
+                      .filter(
+                          p ->
+                              p.getSpec()
+                                  .getContainers()
+                                  .get(0)
+                                  .getImage()
+                                  .startsWith("registry.invalid"))
+                      .toList();
+              assertThat(pods).isNotEmpty();
+              pods.forEach(p -> markPod(p, false, "ImagePullBackOff"));
+            });
+    // The old replica stays available, the new one cannot pull: a failed rollout.
+    updateSpec(
+        "phases",
+        spec -> {
+          spec.setReplicas(2);
+          return spec;
+        });
+    AiApp failed = awaitStatus("phases", s -> s.getPhase() == AppPhase.Failed);
+    assertThat(failed.getStatus().getConditions().get(0).getMessage()).contains("ImagePullBackOff");
+  }
+
+  @Test
+  void deletingTheAppDeletesItsChildren() {
+    create("doomed", Map.of(), spec -> spec);
+    awaitChild(Deployment.class, "doomed");
+    awaitChild(Ingress.class, "doomed");
+    client.resources(AiApp.class).inNamespace(namespace).withName("doomed").delete();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(get(Deployment.class, "doomed")).isNull();
+              assertThat(get(Service.class, "doomed")).isNull();
+              assertThat(get(Ingress.class, "doomed")).isNull();
+              assertThat(client.apps().replicaSets().inNamespace(namespace).list().getItems())
+                  .isEmpty();
+              assertThat(client.pods().inNamespace(namespace).list().getItems()).isEmpty();
+            });
+  }
+
+  @Test
+  void driftIsRepaired() {
+    create("drift", Map.of(), spec -> spec);
+    awaitChild(Deployment.class, "drift");
+    awaitChild(Service.class, "drift");
+    edit(
+        Deployment.class,
+        "drift",
+        d -> {
+          d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("evil/image");
+          d.getSpec().setReplicas(7);
+          return d;
+        });
+    client.services().inNamespace(namespace).withName("drift").delete();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Deployment d = get(Deployment.class, "drift");
+              assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                  .isEqualTo("ovhcom/ai-deploy-hello-world");
+              assertThat(d.getSpec().getReplicas()).isEqualTo(1);
+              assertThat(get(Service.class, "drift")).isNotNull();
+            });
+  }
+
+  @Test
+  void aNoOpReconcileWritesNothing() {
+    create("quiet", Map.of(), spec -> spec);
+    awaitStatus("quiet", s -> s.getPhase() == AppPhase.Initializing);
+    awaitChild(Ingress.class, "quiet");
+    await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true); // let it settle
+    List<String> before = versions("quiet");
+
+    // An annotation change triggers a reconcile without changing anything the operator manages.
+    edit(
+        AiApp.class,
+        "quiet",
+        a -> {
+          a.getMetadata().setAnnotations(Map.of("touched", "yes"));
+          return a;
+        });
+    String annotatedVersion = get(AiApp.class, "quiet").getMetadata().getResourceVersion();
+    await().pollDelay(Duration.ofSeconds(3)).atMost(WAIT).until(() -> true);
+
+    List<String> after = versions("quiet");
+    assertThat(after.subList(1, after.size()))
+        .as("children untouched")
+        .isEqualTo(before.subList(1, before.size()));
+    assertThat(after.get(0)).as("no status write after the annotation").isEqualTo(annotatedVersion);
+  }
+
+  @Test
+  void nameClashWithAnUnmanagedDeploymentIsReported() {
+    client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName("clash")
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(0)
+                .withNewSelector()
+                .addToMatchLabels("app", "clash")
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", "clash")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("c")
+                .withImage("nginx")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+    create("clash", Map.of(), spec -> spec);
+    AiApp failed =
+        awaitStatus(
+            "clash",
+            s ->
+                !s.getConditions().isEmpty()
+                    && "ReconcileError".equals(s.getConditions().get(0).getReason()));
+    assertThat(failed.getStatus().getConditions().get(0).getMessage()).contains("already exists");
+    assertThat(failed.getStatus().getConditions().get(0).getStatus()).isEqualTo("False");
+    await().atMost(WAIT).until(() -> !events("ReconcileError").isEmpty());
+    assertThat(get(Deployment.class, "clash").getMetadata().getLabels())
+        .doesNotContainKey(ReservedLabels.MANAGED_BY);
+  }
+
+  // --- helpers ---
+
+  private AiApp create(String name, Map<String, String> labels, UnaryOperator<AiAppSpec> spec) {
+    AiApp app = new AiApp();
+    app.getMetadata().setName(name);
+    app.getMetadata().setNamespace(namespace);
+    app.getMetadata().setLabels(new java.util.HashMap<>(labels));
+    AiAppSpec base = new AiAppSpec();
+    base.setImage("ovhcom/ai-deploy-hello-world");
+    app.setSpec(spec.apply(base));
+    return client.resource(app).create();
+  }
+
+  private void updateSpec(String name, UnaryOperator<AiAppSpec> change) {
+    edit(
+        AiApp.class,
+        name,
+        a -> {
+          a.setSpec(change.apply(a.getSpec()));
+          return a;
+        });
+  }
+
+  /** Edits a resource, retrying when the edit races with the operator's own writes. */
+  private <T extends HasMetadata> void edit(Class<T> type, String name, UnaryOperator<T> change) {
+    await()
+        .atMost(WAIT)
+        .ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(
+            () ->
+                client.resources(type).inNamespace(namespace).withName(name).edit(change) != null);
+  }
+
+  private AiApp awaitStatus(
+      String name, java.util.function.Predicate<io.aideploy.api.v1alpha1.AiAppStatus> test) {
+    return await()
+        .atMost(WAIT)
+        .until(
+            () -> get(AiApp.class, name),
+            a -> a != null && a.getStatus() != null && test.test(a.getStatus()));
+  }
+
+  private <T extends HasMetadata> T get(Class<T> type, String name) {
+    return client.resources(type).inNamespace(namespace).withName(name).get();
+  }
+
+  private <T extends HasMetadata> T awaitChild(Class<T> type, String name) {
+    return await().atMost(WAIT).until(() -> get(type, name), java.util.Objects::nonNull);
+  }
+
+  private boolean hasEnforcedLabels(HasMetadata resource, String uid) {
+    Map<String, String> labels = resource.getMetadata().getLabels();
+    return labels != null
+        && uid.equals(labels.get(ReservedLabels.ID))
+        && "app".equals(labels.get(ReservedLabels.TYPE))
+        && labels.keySet().stream().filter(ReservedLabels::isReserved).count() == 2;
+  }
+
+  private Map<String, String> annotations(String name) {
+    Map<String, String> annotations = get(Ingress.class, name).getMetadata().getAnnotations();
+    return annotations == null ? Map.of() : annotations;
+  }
+
+  private int replicas(String name) {
+    Deployment d = get(Deployment.class, name);
+    return d == null || d.getSpec().getReplicas() == null ? -1 : d.getSpec().getReplicas();
+  }
+
+  private List<Event> events(String reason) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason()))
+        .toList();
+  }
+
+  private List<Pod> pods(String app) {
+    return client.pods().inNamespace(namespace).withLabel("aideploy.io/app", app).list().getItems();
+  }
+
+  private Pod awaitPod(String app) {
+    return await().atMost(WAIT).until(() -> pods(app), p -> !p.isEmpty()).get(0);
+  }
+
+  /** Writes a Pod's status as a kubelet would: ready, or waiting with {@code waitingReason}. */
+  private void markPod(Pod pod, boolean ready, String waitingReason) {
+    client
+        .pods()
+        .inNamespace(namespace)
+        .withName(pod.getMetadata().getName())
+        .editStatus(
+            p -> {
+              var container =
+                  new ContainerStatusBuilder()
+                      .withName("app")
+                      .withImage(p.getSpec().getContainers().get(0).getImage())
+                      .withImageID("")
+                      .withReady(ready)
+                      .withRestartCount(0)
+                      .withStarted(ready);
+              if (ready) {
+                container
+                    .withNewState()
+                    .withNewRunning()
+                    .withStartedAt("2026-01-01T00:00:00Z")
+                    .endRunning()
+                    .endState();
+              } else {
+                container
+                    .withNewState()
+                    .withNewWaiting()
+                    .withReason(waitingReason)
+                    .withMessage("Back-off pulling image")
+                    .endWaiting()
+                    .endState();
+              }
+              p.getStatus().setPhase(ready ? "Running" : "Pending");
+              p.getStatus()
+                  .setConditions(
+                      List.of(
+                          new PodConditionBuilder()
+                              .withType("Ready")
+                              .withStatus(ready ? "True" : "False")
+                              .withLastTransitionTime("2026-01-01T00:00:00Z")
+                              .build()));
+              p.getStatus().setContainerStatuses(List.of(container.build()));
+              return p;
+            });
+  }
+
+  private List<String> versions(String name) {
+    return List.of(
+        get(AiApp.class, name).getMetadata().getResourceVersion(),
+        get(Deployment.class, name).getMetadata().getResourceVersion(),
+        get(Service.class, name).getMetadata().getResourceVersion(),
+        get(Ingress.class, name).getMetadata().getResourceVersion());
+  }
+}

@@ -1,0 +1,46 @@
+package io.aideploy.testing;
+
+import io.aideploy.config.Settings;
+import io.aideploy.operator.OperatorRuntime;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Set;
+
+/** Runs the operator in-process against the local control plane, as {@code aideploy operator}. */
+public final class TestOperator implements AutoCloseable {
+  public static final String BASE_DOMAIN = "apps.test.local";
+  public static final URI GATEWAY_URL = URI.create("http://gateway.test.svc:8080");
+  public static final URI LOGIN_URL = URI.create("https://login.apps.test.local/login");
+
+  private final OperatorRuntime runtime;
+
+  private TestOperator(OperatorRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  public static Settings settings() {
+    return new Settings(
+        BASE_DOMAIN, GATEWAY_URL, LOGIN_URL, "nginx", null, Set.of(), 0, 0, false, null);
+  }
+
+  /** Starts the operator with {@link #settings()} and returns once its informers have synced. */
+  public static TestOperator start(KubernetesClient client) {
+    return start(client, settings());
+  }
+
+  public static TestOperator start(KubernetesClient client, Settings settings) {
+    return new TestOperator(
+        OperatorRuntime.start(client, settings, new SimpleMeterRegistry(), Clock.systemUTC()));
+  }
+
+  public boolean isReady() {
+    return runtime.isReady();
+  }
+
+  @Override
+  public void close() {
+    runtime.close();
+  }
+}
