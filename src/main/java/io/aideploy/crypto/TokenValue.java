@@ -1,0 +1,170 @@
+package io.aideploy.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Objects;
+import java.util.zip.CRC32;
+
+/** Access token values ({@code aid_} + 32 random base62 chars + 6-char CRC32 checksum). */
+public final class TokenValue {
+  /** Every token value starts with this, so that secret scanners can recognise leaked ones. */
+  public static final String PREFIX = "aid_";
+
+  /** Number of random base62 characters: about 190 bits of entropy. */
+  public static final int RANDOM_LENGTH = 32;
+
+  /** Number of base62 characters of the checksum; 62^6 is larger than 2^32. */
+  public static final int CHECKSUM_LENGTH = 6;
+
+  /** Total length of a token value. */
+  public static final int LENGTH = PREFIX.length() + RANDOM_LENGTH + CHECKSUM_LENGTH;
+
+  /** Length of {@link #prefix(String)}: enough to tell tokens apart, far too little to guess. */
+  public static final int IDENTIFYING_PREFIX_LENGTH = 8;
+
+  private static final String HASH_PREFIX = "sha256:";
+  private static final char[] ALPHABET =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  // SecureRandom is thread-safe; one instance avoids reseeding costs on every token.
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private TokenValue() {}
+
+  /** A new random token value. */
+  public static String generate() {
+    char[] out = new char[LENGTH];
+    PREFIX.getChars(0, PREFIX.length(), out, 0);
+    byte[] pool = new byte[RANDOM_LENGTH + 8];
+    int filled = 0;
+    while (filled < RANDOM_LENGTH) {
+      RANDOM.nextBytes(pool);
+      for (int i = 0; i < pool.length && filled < RANDOM_LENGTH; i++) {
+        // Six random bits are uniform over 0..63; dropping 62 and 63 keeps 0..61 uniform,
+        // whereas a modulo would favour the first characters of the alphabet.
+        int sixBits = pool[i] & 0x3F;
+        if (sixBits < ALPHABET.length) {
+          out[PREFIX.length() + filled++] = ALPHABET[sixBits];
+        }
+      }
+    }
+    writeChecksum(checksum(out), out, PREFIX.length() + RANDOM_LENGTH);
+    return new String(out);
+  }
+
+  /**
+   * Whether {@code candidate} has the shape of a token value: right length, prefix, alphabet and
+   * checksum. Cheap, so that typos and garbage are refused before any lookup. Never throws.
+   */
+  public static boolean isWellFormed(CharSequence candidate) {
+    // The length comes first so that huge inputs cost nothing.
+    if (candidate == null || candidate.length() != LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < PREFIX.length(); i++) {
+      if (candidate.charAt(i) != PREFIX.charAt(i)) {
+        return false;
+      }
+    }
+    char[] chars = new char[LENGTH];
+    for (int i = PREFIX.length(); i < LENGTH; i++) {
+      char c = candidate.charAt(i);
+      if (digitOf(c) < 0) {
+        return false;
+      }
+      chars[i] = c;
+    }
+    char[] expected = new char[LENGTH];
+    writeChecksum(checksum(chars), expected, PREFIX.length() + RANDOM_LENGTH);
+    for (int i = PREFIX.length() + RANDOM_LENGTH; i < LENGTH; i++) {
+      if (chars[i] != expected[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The form in which a token value is stored: {@code sha256:} + lowercase hex digest. */
+  public static String hash(String value) {
+    Objects.requireNonNull(value, "value");
+    byte[] digest = sha256().digest(value.getBytes(StandardCharsets.UTF_8));
+    StringBuilder out = new StringBuilder(HASH_PREFIX.length() + 2 * digest.length);
+    out.append(HASH_PREFIX);
+    for (byte b : digest) {
+      out.append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
+    }
+    return out.toString();
+  }
+
+  /**
+   * The first {@value #IDENTIFYING_PREFIX_LENGTH} characters after {@code aid_}, which can be shown
+   * and logged to tell tokens apart.
+   *
+   * @throws IllegalArgumentException if {@code value} does not start with {@code aid_} followed by
+   *     at least {@value #IDENTIFYING_PREFIX_LENGTH} characters
+   */
+  public static String prefix(String value) {
+    Objects.requireNonNull(value, "value");
+    int end = PREFIX.length() + IDENTIFYING_PREFIX_LENGTH;
+    if (value.length() < end || !value.startsWith(PREFIX)) {
+      // Deliberately vague: whatever was passed may be a secret.
+      throw new IllegalArgumentException("not a token value");
+    }
+    return value.substring(PREFIX.length(), end);
+  }
+
+  /**
+   * Whether {@link #hash(String) hash(value)} equals {@code expectedHash}, in time that does not
+   * depend on where they differ. False if either is null.
+   */
+  public static boolean matchesHash(String value, String expectedHash) {
+    if (value == null || expectedHash == null) {
+      return false;
+    }
+    // A short-circuiting equals would let a caller time how much of a guess is right.
+    return MessageDigest.isEqual(
+        hash(value).getBytes(StandardCharsets.UTF_8),
+        expectedHash.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static long checksum(char[] chars) {
+    CRC32 crc = new CRC32();
+    for (int i = PREFIX.length(); i < PREFIX.length() + RANDOM_LENGTH; i++) {
+      // The callers only pass base62 characters, so the char is its own ASCII byte.
+      crc.update(chars[i]);
+    }
+    return crc.getValue();
+  }
+
+  private static void writeChecksum(long checksum, char[] out, int offset) {
+    long rest = checksum;
+    for (int i = offset + CHECKSUM_LENGTH - 1; i >= offset; i--) {
+      out[i] = ALPHABET[(int) (rest % ALPHABET.length)];
+      rest /= ALPHABET.length;
+    }
+  }
+
+  private static int digitOf(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'A' && c <= 'Z') {
+      return c - 'A' + 10;
+    }
+    if (c >= 'a' && c <= 'z') {
+      return c - 'a' + 36;
+    }
+    return -1;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform must support SHA-256", e);
+    }
+  }
+}
