@@ -51,6 +51,26 @@ public final class Selector {
   }
 
   /**
+   * Parses the selector of an AiToken: as {@link #parse}, but refuses control characters other than
+   * tab, CR and LF. The API server reads a NUL as the end of a selector, so {@code "\u0000group=A"}
+   * would select everything; a token must never widen that way.
+   *
+   * @throws SelectorSyntaxException if {@code text} is not a valid token scope
+   */
+  public static Selector parseTokenScope(String text) {
+    if (text != null) {
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
+          throw new SelectorSyntaxException(
+              "invalid label selector: control character at position " + i, i);
+        }
+      }
+    }
+    return parse(text);
+  }
+
+  /**
    * Whether {@code labels} satisfy every requirement. A null map is an empty one, and a key mapped
    * to null counts as absent.
    */

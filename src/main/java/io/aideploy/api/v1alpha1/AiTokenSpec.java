@@ -14,6 +14,9 @@ public class AiTokenSpec {
       "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)"
           + "(\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$";
 
+  /** The API server reads a NUL as the end of a selector: refuse control characters outright. */
+  static final String NO_CONTROL_CHARACTERS = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$";
+
   @Required
   @JsonPropertyDescription(
       "Reader may query the apps the token matches; Operator may also start, stop and delete them."
@@ -21,6 +24,7 @@ public class AiTokenSpec {
   private Role role;
 
   @Size(max = 4096)
+  @Pattern(NO_CONTROL_CHARACTERS)
   @JsonPropertyDescription(
       "Apps the token covers, in kubectl label-selector syntax (same meaning as kubectl get -l):"
           + " group=A, env in (prod,staging), !legacy, a=b,c!=d. ovh/id=<app uid> scopes the token"

@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The CRD schemas, installed in the real API server, accept valid objects and refuse bad ones. */
 @ExtendWith(LocalControlPlane.class)
+@SuppressWarnings("unchecked")
 class CrdValidationIT {
   private static String namespace;
 
@@ -64,6 +65,15 @@ class CrdValidationIT {
         .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
         .hasMessageContaining(field);
+  }
+
+  @Test
+  void refusesTokenSelectorWithControlCharacters(KubernetesClient client) {
+    GenericKubernetesResource token = resource("AiToken", "nul", "{role: Reader}");
+    ((Map<String, Object>) token.getAdditionalProperties().get("spec"))
+        .put("labelSelector", "\u0000group=A");
+    assertThatThrownBy(() -> client.resource(token).create())
+        .hasMessageContaining("spec.labelSelector");
   }
 
   @Test
