@@ -2,8 +2,11 @@ package io.aideploy.operator;
 
 import io.aideploy.app.AiAppReconciler;
 import io.aideploy.config.Settings;
+import io.aideploy.token.AiTokenReconciler;
+import io.aideploy.token.TokenRotation;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,17 +51,22 @@ public final class OperatorRuntime implements AutoCloseable {
             });
     EventRecorder events = new EventRecorder(client, clock);
     operator.register(
-        new AiAppReconciler(settings, events, clock),
-        config -> {
-          if (!settings.watchNamespaces().isEmpty()) {
-            config.settingNamespaces(settings.watchNamespaces());
-          }
-        });
+        new AiAppReconciler(settings, events, clock), config -> watchNamespaces(config, settings));
+    operator.register(
+        new AiTokenReconciler(new TokenRotation(clock), events),
+        config -> watchNamespaces(config, settings));
     operator.start();
     log.info(
         "operator started, watching {}",
         settings.watchNamespaces().isEmpty() ? "all namespaces" : settings.watchNamespaces());
     return new OperatorRuntime(operator);
+  }
+
+  private static void watchNamespaces(
+      ControllerConfigurationOverrider<?> config, Settings settings) {
+    if (!settings.watchNamespaces().isEmpty()) {
+      config.settingNamespaces(settings.watchNamespaces());
+    }
   }
 
   /** Ready once started and every informer is connected and synced. */

@@ -1,0 +1,276 @@
+package io.aideploy.token;
+
+import io.aideploy.api.v1alpha1.AiApp;
+import io.aideploy.api.v1alpha1.AiToken;
+import io.aideploy.api.v1alpha1.AiTokenStatus;
+import io.aideploy.api.v1alpha1.Condition;
+import io.aideploy.api.v1alpha1.TokenPhase;
+import io.aideploy.crypto.TokenValue;
+import io.aideploy.labels.ReservedLabels;
+import io.aideploy.labels.Selector;
+import io.aideploy.operator.ErrorMessages;
+import io.aideploy.operator.EventRecorder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issues each AiToken's value into its Secret, replaces it when asked or when the Secret lost it,
+ * keeps the token's status (hash, phase, matched apps) current, marks it Expired on time, and
+ * deletes the Secret with the token. The value itself never leaves this class but into the Secret.
+ */
+@ControllerConfiguration(
+    name = AiTokenReconciler.NAME,
+    fieldManager = "aideploy",
+    // Annotations (regenerate) do not bump the generation. No update filter either: JOSDK's own
+    // finalizer write must trigger the first reconcile. A status write costs one no-op reconcile.
+    generationAwareEventProcessing = false)
+public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> {
+  public static final String NAME = "aitoken";
+  public static final String READY = "Ready";
+
+  /** Margin after expiresAt before re-checking, so that the check lands after it, not before. */
+  private static final Duration EXPIRY_MARGIN = Duration.ofMillis(20);
+
+  private static final Logger log = LoggerFactory.getLogger(AiTokenReconciler.class);
+
+  private final TokenRotation rotation;
+  private final EventRecorder events;
+  private InformerEventSource<AiApp, AiToken> apps;
+
+  public AiTokenReconciler(TokenRotation rotation, EventRecorder events) {
+    this.rotation = rotation;
+    this.events = events;
+  }
+
+  @Override
+  public List<EventSource<?, AiToken>> prepareEventSources(EventSourceContext<AiToken> context) {
+    var secrets =
+        InformerEventSourceConfiguration.from(Secret.class, AiToken.class)
+            .withLabelSelector(ReservedLabels.MANAGED_SELECTOR)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(AiToken.class))
+            .build();
+    // Any app change may change how many apps a token of its namespace matches.
+    var appsConfig =
+        InformerEventSourceConfiguration.from(AiApp.class, AiToken.class)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(
+                app ->
+                    context
+                        .getPrimaryCache()
+                        .list(app.getMetadata().getNamespace())
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+            .build();
+    apps = new InformerEventSource<>(appsConfig, context);
+    return List.of(new InformerEventSource<>(secrets, context), apps);
+  }
+
+  @Override
+  public UpdateControl<AiToken> reconcile(AiToken token, Context<AiToken> context) {
+    Secret secret = context.getSecondaryResource(Secret.class).orElse(null);
+    AiTokenStatus previous = token.getStatus() == null ? new AiTokenStatus() : token.getStatus();
+    AiTokenStatus status = new AiTokenStatus();
+    TokenRotation.Reason reason = rotation.decide(token, TokenSecrets.value(secret));
+    if (reason == TokenRotation.Reason.NONE) {
+      status.setTokenHash(previous.getTokenHash());
+      status.setTokenPrefix(previous.getTokenPrefix());
+      status.setIssuedAt(previous.getIssuedAt());
+      status.setRegenerateRequest(previous.getRegenerateRequest());
+    } else {
+      String value = TokenValue.generate();
+      writeSecret(token, secret, value, context.getClient());
+      status.setTokenHash(TokenValue.hash(value));
+      status.setTokenPrefix(TokenValue.prefix(value));
+      status.setIssuedAt(rotation.now().truncatedTo(ChronoUnit.SECONDS).toString());
+      status.setRegenerateRequest(TokenRotation.regenerateRequest(token));
+      log.info("token {} (prefix {})", reason.description(), status.getTokenPrefix());
+      events.normal(
+          token,
+          reason == TokenRotation.Reason.FIRST_ISSUE ? "Issued" : "Regenerated",
+          "Token "
+              + reason.description()
+              + "; new value in Secret "
+              + TokenSecrets.secretName(token)
+              + " (prefix "
+              + status.getTokenPrefix()
+              + ")");
+    }
+    status.setSecretName(TokenSecrets.secretName(token));
+    status.setExpiresAt(token.getSpec().getExpiresAt());
+    status.setObservedGeneration(token.getMetadata().getGeneration());
+    judge(token, status, previous);
+
+    Optional<Duration> untilExpiry = untilExpiry(token);
+    AiTokenStatus unchanged = withoutLastUsed(previous);
+    UpdateControl<AiToken> control;
+    if (status.equals(unchanged)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      if (status.getPhase() != previous.getPhase()) {
+        reportPhase(token, status);
+      }
+      token.setStatus(status);
+      control = UpdateControl.patchStatus(token);
+    }
+    untilExpiry.ifPresent(d -> control.rescheduleAfter(d.plus(EXPIRY_MARGIN)));
+    return control;
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<AiToken> updateErrorStatus(
+      AiToken token, Context<AiToken> context, Exception e) {
+    if (ErrorMessages.isConflict(e)) {
+      return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+    String message = ErrorMessages.of(e);
+    log.warn("reconcile failed: {}", message);
+    events.warning(token, "ReconcileError", message);
+    AiTokenStatus status = token.getStatus() == null ? new AiTokenStatus() : token.getStatus();
+    status.setLastUsedAt(null);
+    status.setConditions(
+        List.of(condition(false, "ReconcileError", message, token, token.getStatus())));
+    token.setStatus(status);
+    return ErrorStatusUpdateControl.patchStatus(token);
+  }
+
+  /** Deletes the Secret itself: the value must die with the token, not whenever the GC runs. */
+  @Override
+  public DeleteControl cleanup(AiToken token, Context<AiToken> context) {
+    context
+        .getSecondaryResource(Secret.class)
+        .filter(secret -> TokenSecrets.ownedBy(secret, token))
+        .ifPresent(
+            secret -> {
+              context.getClient().resource(secret).delete();
+              log.info("deleted Secret {}", secret.getMetadata().getName());
+            });
+    return DeleteControl.defaultDelete();
+  }
+
+  /** Sets phase, matchedApps and the Ready condition. */
+  private void judge(AiToken token, AiTokenStatus status, AiTokenStatus previous) {
+    Selector selector;
+    try {
+      selector = Selector.parseTokenScope(token.getSpec().getLabelSelector());
+      TokenRotation.expiry(token);
+    } catch (IllegalArgumentException e) { // a SelectorSyntaxException, or a bad expiresAt
+      status.setPhase(TokenPhase.Invalid);
+      status.setMatchedApps(0);
+      status.setConditions(List.of(condition(false, "Invalid", e.getMessage(), token, previous)));
+      return;
+    }
+    String namespace = token.getMetadata().getNamespace();
+    int matched =
+        (int)
+            apps.list(namespace)
+                .filter(app -> selector.matches(ReservedLabels.effective(app)))
+                .count();
+    status.setMatchedApps(matched);
+    if (rotation.isExpired(token)) {
+      status.setPhase(TokenPhase.Expired);
+      status.setConditions(
+          List.of(
+              condition(
+                  false,
+                  "Expired",
+                  "The token expired at " + token.getSpec().getExpiresAt(),
+                  token,
+                  previous)));
+    } else {
+      status.setPhase(TokenPhase.Ready);
+      status.setConditions(
+          List.of(
+              condition(
+                  true, "Ready", "The token matches " + matched + " app(s)", token, previous)));
+    }
+  }
+
+  private Optional<Duration> untilExpiry(AiToken token) {
+    try {
+      return rotation.untilExpiry(token);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private void writeSecret(AiToken token, Secret cached, String value, KubernetesClient client) {
+    Secret desired = TokenSecrets.build(token, value);
+    Secret existing =
+        cached != null
+            ? cached
+            // Not in the label-scoped cache: it may still exist, stripped of its labels.
+            : client
+                .secrets()
+                .inNamespace(token.getMetadata().getNamespace())
+                .withName(TokenSecrets.secretName(token))
+                .get();
+    if (existing == null) {
+      client.resource(desired).create();
+    } else if (TokenSecrets.ownedBy(existing, token)) {
+      desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+      client.resource(desired).update();
+    } else {
+      throw new IllegalStateException(
+          "Secret "
+              + desired.getMetadata().getName()
+              + " already exists and is not owned by this AiToken: rename the token or remove"
+              + " that Secret");
+    }
+  }
+
+  private void reportPhase(AiToken token, AiTokenStatus status) {
+    log.info("phase {}", status.getPhase());
+    if (status.getPhase() == TokenPhase.Expired) {
+      events.warning(token, "Expired", "The token expired at " + token.getSpec().getExpiresAt());
+    } else if (status.getPhase() == TokenPhase.Invalid) {
+      events.warning(token, "Invalid", status.getConditions().get(0).getMessage());
+    }
+  }
+
+  private Condition condition(
+      boolean ready, String reason, String message, AiToken token, AiTokenStatus previous) {
+    Condition condition =
+        new Condition(READY, ready, reason, message, token.getMetadata().getGeneration());
+    Condition old =
+        previous == null
+            ? null
+            : previous.getConditions().stream()
+                .filter(c -> READY.equals(c.getType()))
+                .findFirst()
+                .orElse(null);
+    condition.setLastTransitionTime(
+        old != null && Objects.equals(old.getStatus(), condition.getStatus())
+            ? old.getLastTransitionTime()
+            : rotation.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    return condition;
+  }
+
+  /** lastUsedAt belongs to the gateway: the operator neither compares nor writes it. */
+  private static AiTokenStatus withoutLastUsed(AiTokenStatus status) {
+    AiTokenStatus copy = io.fabric8.kubernetes.client.utils.Serialization.clone(status);
+    copy.setLastUsedAt(null);
+    return copy;
+  }
+}

@@ -1,0 +1,107 @@
+package io.aideploy.token;
+
+import io.aideploy.api.v1alpha1.AiToken;
+import io.aideploy.api.v1alpha1.AiTokenStatus;
+import io.aideploy.crypto.TokenValue;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * When a token needs a new value, and when it expires. A value is issued once and replaced only on
+ * request (the regenerate annotation) or when its Secret is gone or no longer holds it — never by a
+ * plain reconcile, a restart or a leader change.
+ */
+public final class TokenRotation {
+  private final Clock clock;
+
+  public TokenRotation(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** Why a new value is needed; {@link #NONE} when the current one stays. */
+  public enum Reason {
+    NONE(""),
+    FIRST_ISSUE("issued the first value"),
+    REGENERATE_REQUESTED("regenerated on request (aideploy.io/regenerate changed)"),
+    SECRET_MISSING("regenerated because its Secret was missing"),
+    SECRET_CHANGED("regenerated because its Secret no longer held the issued value");
+
+    private final String description;
+
+    Reason(String description) {
+      this.description = description;
+    }
+
+    public String description() {
+      return description;
+    }
+  }
+
+  /**
+   * Decides from the token and the value its Secret holds ({@code null} when the Secret or its key
+   * is missing).
+   */
+  public Reason decide(AiToken token, String secretValue) {
+    AiTokenStatus status = token.getStatus();
+    if (status == null || status.getTokenHash() == null) {
+      return Reason.FIRST_ISSUE;
+    }
+    String requested = regenerateRequest(token);
+    if (requested != null && !requested.equals(status.getRegenerateRequest())) {
+      return Reason.REGENERATE_REQUESTED;
+    }
+    if (secretValue == null) {
+      return Reason.SECRET_MISSING;
+    }
+    if (!TokenValue.matchesHash(secretValue, status.getTokenHash())) {
+      return Reason.SECRET_CHANGED;
+    }
+    return Reason.NONE;
+  }
+
+  /** The value of the regenerate annotation, or null. */
+  public static String regenerateRequest(AiToken token) {
+    Map<String, String> annotations = token.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(AiToken.REGENERATE_ANNOTATION);
+  }
+
+  /**
+   * The instant after which the token is refused, if it has one.
+   *
+   * @throws IllegalArgumentException if spec.expiresAt passed the schema's pattern but is no real
+   *     instant (such as a leap second)
+   */
+  public static Optional<Instant> expiry(AiToken token) {
+    String expiresAt = token.getSpec().getExpiresAt();
+    if (expiresAt == null) {
+      return Optional.empty();
+    }
+    try {
+      // RFC 3339 allows a lower-case t and z; java.time does not.
+      return Optional.of(OffsetDateTime.parse(expiresAt.toUpperCase(Locale.ROOT)).toInstant());
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("spec.expiresAt is not a valid date-time: " + expiresAt);
+    }
+  }
+
+  /** Whether the token is past its expiry now. */
+  public boolean isExpired(AiToken token) {
+    return expiry(token).map(at -> !clock.instant().isBefore(at)).orElse(false);
+  }
+
+  /** How long until the token expires, if it has not yet. */
+  public Optional<Duration> untilExpiry(AiToken token) {
+    Instant now = clock.instant();
+    return expiry(token).filter(now::isBefore).map(at -> Duration.between(now, at));
+  }
+
+  public Instant now() {
+    return clock.instant();
+  }
+}

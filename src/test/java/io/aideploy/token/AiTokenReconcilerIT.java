@@ -1,0 +1,335 @@
+package io.aideploy.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.aideploy.api.v1alpha1.AiApp;
+import io.aideploy.api.v1alpha1.AiAppSpec;
+import io.aideploy.api.v1alpha1.AiToken;
+import io.aideploy.api.v1alpha1.AiTokenSpec;
+import io.aideploy.api.v1alpha1.AiTokenStatus;
+import io.aideploy.api.v1alpha1.Role;
+import io.aideploy.api.v1alpha1.TokenPhase;
+import io.aideploy.crypto.TokenValue;
+import io.aideploy.testing.LocalControlPlane;
+import io.aideploy.testing.LogCapture;
+import io.aideploy.testing.TestNamespaces;
+import io.aideploy.testing.TestOperator;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The AiToken reconciler, running in-process against the real local control plane. */
+@ExtendWith(LocalControlPlane.class)
+class AiTokenReconcilerIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Set<String> valuesSeen = ConcurrentHashMap.newKeySet();
+  private static final List<String> namespaces = new ArrayList<>();
+  private static LogCapture logs;
+  private static TestOperator operator;
+  private static KubernetesClient client;
+  private String namespace;
+
+  @BeforeAll
+  static void startOperator(KubernetesClient kubernetes) {
+    logs = LogCapture.start();
+    client = kubernetes;
+    operator = TestOperator.start(client);
+  }
+
+  @AfterAll
+  static void noValueLeaked() {
+    operator.close();
+    logs.close();
+    assertThat(valuesSeen).isNotEmpty();
+    String logText = logs.text();
+    StringBuilder published = new StringBuilder(logText);
+    for (String ns : namespaces) {
+      published.append(Serialization.asJson(client.v1().events().inNamespace(ns).list()));
+      published.append(
+          Serialization.asJson(client.resources(AiToken.class).inNamespace(ns).list()));
+    }
+    for (String value : valuesSeen) {
+      assertThat(published.toString()).as("a token value leaked").doesNotContain(value);
+      assertThat(published.toString()).doesNotContain(value.substring(4));
+    }
+    assertThat(logText).contains("issued the first value");
+  }
+
+  @BeforeEach
+  void namespace() {
+    namespace = TestNamespaces.create(client, "aitoken");
+    namespaces.add(namespace);
+  }
+
+  @Test
+  void createIssuesAValueIntoASecret() {
+    AiToken token = create("reader", Role.Reader, "group=A", null);
+    AiTokenStatus status = awaitStatus("reader", s -> s.getTokenHash() != null).getStatus();
+    String value = secretValue("reader");
+
+    assertThat(TokenValue.isWellFormed(value)).isTrue();
+    assertThat(status.getTokenHash()).isEqualTo(TokenValue.hash(value)).startsWith("sha256:");
+    assertThat(status.getTokenPrefix()).isEqualTo(value.substring(4, 12));
+    assertThat(status.getPhase()).isEqualTo(TokenPhase.Ready);
+    assertThat(status.getSecretName()).isEqualTo("reader");
+    assertThat(status.getIssuedAt()).isNotNull();
+    assertThat(status.getConditions().get(0).getStatus()).isEqualTo("True");
+    Secret secret = client.secrets().inNamespace(namespace).withName("reader").get();
+    assertThat(secret.getType()).isEqualTo("aideploy.io/token");
+    assertThat(secret.getMetadata().getOwnerReferences().get(0).getUid())
+        .isEqualTo(token.getMetadata().getUid());
+    assertThat(secret.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/managed-by", "aideploy");
+  }
+
+  @Test
+  void regenerateAnnotationIssuesANewValue() {
+    create("rotate", Role.Operator, null, null);
+    String first = awaitStatus("rotate", s -> s.getTokenHash() != null).getStatus().getTokenHash();
+    String firstValue = secretValue("rotate");
+
+    editToken(
+        "rotate",
+        t -> {
+          t.getMetadata().setAnnotations(Map.of(AiToken.REGENERATE_ANNOTATION, "now"));
+          return t;
+        });
+    AiTokenStatus rotated =
+        awaitStatus("rotate", s -> s.getTokenHash() != null && !s.getTokenHash().equals(first))
+            .getStatus();
+    assertThat(rotated.getRegenerateRequest()).isEqualTo("now");
+    String newValue = secretValue("rotate");
+    assertThat(newValue).isNotEqualTo(firstValue);
+    assertThat(rotated.getTokenHash()).isEqualTo(TokenValue.hash(newValue));
+    await().atMost(WAIT).until(() -> hasEvent("Regenerated"));
+
+    // The same annotation value again is not a new request.
+    editToken(
+        "rotate",
+        t -> {
+          t.getMetadata().getLabels().put("touched", "yes");
+          return t;
+        });
+    await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true);
+    assertThat(token("rotate").getStatus().getTokenHash()).isEqualTo(rotated.getTokenHash());
+  }
+
+  @Test
+  void aDeletedOrTamperedSecretGetsANewValue() {
+    create("fragile", Role.Reader, null, null);
+    String first = awaitStatus("fragile", s -> s.getTokenHash() != null).getStatus().getTokenHash();
+
+    client.secrets().inNamespace(namespace).withName("fragile").delete();
+    String second =
+        awaitStatus("fragile", s -> !first.equals(s.getTokenHash())).getStatus().getTokenHash();
+    assertThat(TokenValue.hash(awaitSecretValue("fragile", second))).isEqualTo(second);
+
+    String chosen = TokenValue.generate();
+    client
+        .secrets()
+        .inNamespace(namespace)
+        .withName("fragile")
+        .edit(
+            s -> {
+              s.getData()
+                  .put(
+                      "token",
+                      Base64.getEncoder().encodeToString(chosen.getBytes(StandardCharsets.UTF_8)));
+              return s;
+            });
+    String third =
+        awaitStatus("fragile", s -> !second.equals(s.getTokenHash())).getStatus().getTokenHash();
+    assertThat(third).isNotEqualTo(TokenValue.hash(chosen));
+    assertThat(TokenValue.hash(awaitSecretValue("fragile", third))).isEqualTo(third);
+  }
+
+  @Test
+  void restartingTheOperatorKeepsTheValue() {
+    create("durable", Role.Reader, null, null);
+    String hash = awaitStatus("durable", s -> s.getTokenHash() != null).getStatus().getTokenHash();
+    String value = secretValue("durable");
+
+    operator.close();
+    operator = TestOperator.start(client);
+    // Give the new operator time to reconcile every token once.
+    await().pollDelay(Duration.ofSeconds(3)).atMost(WAIT).until(() -> true);
+    assertThat(token("durable").getStatus().getTokenHash()).isEqualTo(hash);
+    assertThat(secretValue("durable")).isEqualTo(value);
+  }
+
+  @Test
+  void deletingTheTokenDeletesItsSecret() {
+    create("gone", Role.Reader, null, null);
+    awaitStatus("gone", s -> s.getTokenHash() != null);
+    secretValue("gone");
+    // Orphan propagation: the garbage collector keeps the Secret, so only the operator deletes it.
+    client
+        .resources(AiToken.class)
+        .inNamespace(namespace)
+        .withName("gone")
+        .withPropagationPolicy(DeletionPropagation.ORPHAN)
+        .delete();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(token("gone")).isNull();
+              assertThat(client.secrets().inNamespace(namespace).withName("gone").get()).isNull();
+            });
+  }
+
+  @Test
+  void expiresOnTime() {
+    Instant expiresAt = Instant.now().plusSeconds(4).truncatedTo(ChronoUnit.SECONDS);
+    create("brief", Role.Reader, null, expiresAt.toString());
+    AiTokenStatus ready = awaitStatus("brief", s -> s.getPhase() == TokenPhase.Ready).getStatus();
+    assertThat(ready.getExpiresAt()).isEqualTo(expiresAt.toString());
+
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> token("brief").getStatus().getPhase() == TokenPhase.Expired);
+    Instant seen = Instant.now();
+    // The issue asks for Expired within a second of expiresAt.
+    assertThat(Duration.between(expiresAt, seen)).isLessThan(Duration.ofSeconds(1));
+    assertThat(token("brief").getStatus().getConditions().get(0).getReason()).isEqualTo("Expired");
+  }
+
+  @Test
+  void matchedAppsFollowsTheApps() {
+    create("team-a", Role.Reader, "group=A", null);
+    awaitStatus("team-a", s -> Integer.valueOf(0).equals(s.getMatchedApps()));
+
+    createApp("one", Map.of("group", "A"));
+    awaitStatus("team-a", s -> Integer.valueOf(1).equals(s.getMatchedApps()));
+    createApp("two", Map.of("group", "B"));
+    createApp("three", Map.of("group", "A", "ovh/type", "job"));
+    awaitStatus("team-a", s -> Integer.valueOf(2).equals(s.getMatchedApps()));
+
+    client
+        .resources(AiApp.class)
+        .inNamespace(namespace)
+        .withName("two")
+        .edit(
+            a -> {
+              a.getMetadata().getLabels().put("group", "A");
+              return a;
+            });
+    awaitStatus("team-a", s -> Integer.valueOf(3).equals(s.getMatchedApps()));
+    client.resources(AiApp.class).inNamespace(namespace).withName("one").delete();
+    awaitStatus("team-a", s -> Integer.valueOf(2).equals(s.getMatchedApps()));
+
+    // ovh/type is forced to app, so a selector on the spoofed value matches nothing.
+    create("jobs", Role.Reader, "ovh/type=job", null);
+    awaitStatus(
+        "jobs", s -> Integer.valueOf(0).equals(s.getMatchedApps()) && s.getTokenHash() != null);
+  }
+
+  @Test
+  void anUnparsableSelectorMakesTheTokenInvalid() {
+    create("broken", Role.Reader, "group in (a", null);
+    AiTokenStatus status =
+        awaitStatus("broken", s -> s.getPhase() == TokenPhase.Invalid).getStatus();
+    assertThat(status.getConditions().get(0).getMessage()).contains("group in (a");
+    assertThat(status.getConditions().get(0).getStatus()).isEqualTo("False");
+    await().atMost(WAIT).until(() -> hasEvent("Invalid"));
+
+    editToken(
+        "broken",
+        t -> {
+          t.getSpec().setLabelSelector("group in (a)");
+          return t;
+        });
+    awaitStatus("broken", s -> s.getPhase() == TokenPhase.Ready);
+  }
+
+  // --- helpers ---
+
+  private AiToken create(String name, Role role, String selector, String expiresAt) {
+    AiToken token = new AiToken();
+    token.getMetadata().setName(name);
+    token.getMetadata().setNamespace(namespace);
+    token.getMetadata().setLabels(new HashMap<>());
+    AiTokenSpec spec = new AiTokenSpec();
+    spec.setRole(role);
+    spec.setLabelSelector(selector);
+    spec.setExpiresAt(expiresAt);
+    token.setSpec(spec);
+    return client.resource(token).create();
+  }
+
+  private void createApp(String name, Map<String, String> labels) {
+    AiApp app = new AiApp();
+    app.getMetadata().setName(name);
+    app.getMetadata().setNamespace(namespace);
+    app.getMetadata().setLabels(new HashMap<>(labels));
+    AiAppSpec spec = new AiAppSpec();
+    spec.setImage("nginx");
+    app.setSpec(spec);
+    client.resource(app).create();
+  }
+
+  private AiToken token(String name) {
+    return client.resources(AiToken.class).inNamespace(namespace).withName(name).get();
+  }
+
+  private void editToken(String name, UnaryOperator<AiToken> change) {
+    await()
+        .atMost(WAIT)
+        .ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .until(
+            () ->
+                client.resources(AiToken.class).inNamespace(namespace).withName(name).edit(change)
+                    != null);
+  }
+
+  private AiToken awaitStatus(String name, Predicate<AiTokenStatus> test) {
+    return await()
+        .atMost(WAIT)
+        .until(
+            () -> token(name), t -> t != null && t.getStatus() != null && test.test(t.getStatus()));
+  }
+
+  private String secretValue(String name) {
+    Secret secret =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> client.secrets().inNamespace(namespace).withName(name).get(), s -> s != null);
+    String value = TokenSecrets.value(secret);
+    valuesSeen.add(value);
+    return value;
+  }
+
+  private String awaitSecretValue(String name, String hash) {
+    return await()
+        .atMost(WAIT)
+        .until(() -> secretValue(name), v -> TokenValue.hash(v).equals(hash));
+  }
+
+  private boolean hasEvent(String reason) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .anyMatch(e -> reason.equals(e.getReason()));
+  }
+}
