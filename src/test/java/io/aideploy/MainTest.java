@@ -35,4 +35,30 @@ class MainTest {
     assertThat(run()).isEqualTo(2);
     assertThat(err.toString()).contains("Missing command");
   }
+
+  @Test
+  void operatorHelpListsEverySettingWithItsDefault() {
+    assertThat(run("operator", "--help")).isZero();
+    assertThat(out.toString())
+        .contains(
+            "--base-domain",
+            "apps.aideploy.localhost",
+            "--gateway-url",
+            "--login-url",
+            "--ingress-class",
+            "--tls-secret",
+            "--watch-namespaces",
+            "--gateway-port",
+            "8080",
+            "--management-port",
+            "8081",
+            "--[no-]leader-election",
+            "--leader-election-namespace");
+  }
+
+  @Test
+  void badSettingsAreUsageErrors() {
+    assertThat(run("operator", "--base-domain", "Not A Domain")).isEqualTo(2);
+    assertThat(err.toString()).contains("--base-domain must be a DNS name");
+  }
 }
