@@ -1,0 +1,32 @@
+package io.aideploy.gateway;
+
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpServerRequest;
+
+/** The parts that every endpoint shares, wired once by {@link GatewayRuntime}. */
+record GatewayContext(
+    AccessIndex index,
+    Authorizer authorizer,
+    AppLocator locator,
+    FailedAttempts failures,
+    LastUsedRecorder lastUsed,
+    GatewayMetrics metrics,
+    AuditLog audit) {
+
+  static final String SESSION_COOKIE = "aideploy_session";
+
+  void record(GatewayMetrics.Route route, Decision decision, String client, long startNanos) {
+    metrics.record(route, decision, startNanos);
+    audit.record(route, decision, client);
+  }
+
+  /** The session cookie's value, or null; a cookie header that does not parse counts as none. */
+  String sessionCookie(HttpServerRequest request) {
+    try {
+      Cookie cookie = request.getCookie(SESSION_COOKIE);
+      return cookie == null ? null : cookie.getValue();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}
