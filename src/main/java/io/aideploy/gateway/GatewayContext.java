@@ -1,10 +1,14 @@
 package io.aideploy.gateway;
 
+import io.aideploy.config.Settings;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServerRequest;
 
 /** The parts that every endpoint shares, wired once by {@link GatewayRuntime}. */
 record GatewayContext(
+    Settings settings,
+    KubernetesClient client,
     AccessIndex index,
     Authorizer authorizer,
     AppLocator locator,

@@ -12,11 +12,13 @@ final class GatewayHandler implements Handler<HttpServerRequest> {
   private final GatewayContext gateway;
   private final TrustedProxies proxies;
   private final AuthEndpoint auth;
+  private final LifecycleApi api;
 
   GatewayHandler(GatewayContext gateway, TrustedProxies proxies) {
     this.gateway = gateway;
     this.proxies = proxies;
     this.auth = new AuthEndpoint(gateway);
+    this.api = new LifecycleApi(gateway);
   }
 
   @Override
@@ -27,12 +29,22 @@ final class GatewayHandler implements Handler<HttpServerRequest> {
       String client = clientAddress(request);
       if (path != null && (path.equals("/auth") || path.startsWith("/auth/"))) {
         auth.handle(request, client, start);
+      } else if (path != null && LifecycleApi.handles(path)) {
+        api.handle(request, client, start);
       } else {
         request
             .response()
             .setStatusCode(404)
             .putHeader("Content-Type", "text/plain; charset=utf-8")
             .end("not found\n");
+      }
+    } catch (RequestContext.MalformedRequest e) {
+      if (!request.response().ended()) {
+        request
+            .response()
+            .setStatusCode(400)
+            .putHeader("Content-Type", "text/plain; charset=utf-8")
+            .end("bad request\n");
       }
     } catch (RuntimeException e) {
       // Never a 500 and never a 200: an unexpected failure is "cannot decide now".

@@ -73,6 +73,8 @@ public final class GatewayRuntime implements AutoCloseable {
     LastUsedRecorder lastUsed = new LastUsedRecorder(client, clock);
     GatewayContext context =
         new GatewayContext(
+            settings,
+            client,
             index,
             new Authorizer(index, clock),
             new AppLocator(settings.baseDomain()),
