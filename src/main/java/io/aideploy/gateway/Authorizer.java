@@ -12,10 +12,12 @@ import java.time.Instant;
 final class Authorizer {
   private final AccessIndex index;
   private final Clock clock;
+  private final SessionCookie sessions;
 
-  Authorizer(AccessIndex index, Clock clock) {
+  Authorizer(AccessIndex index, Clock clock, SessionCookie sessions) {
     this.index = index;
     this.clock = clock;
+    this.sessions = sessions;
   }
 
   /** The {@code /auth} decision for a located app and a credential. */
@@ -69,6 +71,16 @@ final class Authorizer {
       token = index.tokenByHash(TokenValue.hash(bearer.value()));
       if (token == null) {
         return Decision.of(Outcome.UNAUTHENTICATED, Reason.UNKNOWN_TOKEN, appId);
+      }
+    } else if (credential instanceof Credential.Session session) {
+      SessionCookie.Reference reference = sessions.verify(session.cookie());
+      if (reference == null) {
+        return Decision.of(Outcome.UNAUTHENTICATED, Reason.INVALID_SESSION, appId);
+      }
+      token = index.tokenByKey(reference.namespace(), reference.name());
+      // Deleted, or regenerated since the sign-in: the session dies with the value it was for.
+      if (token == null || !SessionCookie.matches(reference, token)) {
+        return Decision.of(Outcome.UNAUTHENTICATED, Reason.SESSION_REVOKED, appId);
       }
     } else if (credential instanceof Credential.Malformed) {
       return Decision.of(Outcome.UNAUTHENTICATED, Reason.MALFORMED_TOKEN, appId);

@@ -15,10 +15,14 @@ record Decision(Outcome outcome, Reason reason, TokenEntry token, String appId) 
     return outcome == Outcome.ALLOW;
   }
 
-  /** Whether this answer counts as a failed guess for rate limiting: a credential was refused. */
+  /**
+   * Whether this answer counts as a failed guess for rate limiting: a token value was refused.
+   * Session cookies do not count: an HMAC cannot be guessed, and after a key change or a
+   * regeneration every page of a signed-in browser would otherwise turn into a 429.
+   */
   boolean isFailedAttempt() {
     return switch (reason) {
-      case MALFORMED_TOKEN, UNKNOWN_TOKEN, INVALID_SESSION -> true;
+      case MALFORMED_TOKEN, UNKNOWN_TOKEN -> true;
       default -> false;
     };
   }

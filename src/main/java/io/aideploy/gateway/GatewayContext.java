@@ -4,6 +4,7 @@ import io.aideploy.config.Settings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServerRequest;
+import java.time.Clock;
 
 /** The parts that every endpoint shares, wired once by {@link GatewayRuntime}. */
 record GatewayContext(
@@ -15,9 +16,10 @@ record GatewayContext(
     FailedAttempts failures,
     LastUsedRecorder lastUsed,
     GatewayMetrics metrics,
-    AuditLog audit) {
-
-  static final String SESSION_COOKIE = "aideploy_session";
+    AuditLog audit,
+    Signer signer,
+    SessionCookie sessions,
+    Clock clock) {
 
   void record(GatewayMetrics.Route route, Decision decision, String client, long startNanos) {
     metrics.record(route, decision, startNanos);
@@ -27,7 +29,7 @@ record GatewayContext(
   /** The session cookie's value, or null; a cookie header that does not parse counts as none. */
   String sessionCookie(HttpServerRequest request) {
     try {
-      Cookie cookie = request.getCookie(SESSION_COOKIE);
+      Cookie cookie = request.getCookie(SessionCookie.NAME);
       return cookie == null ? null : cookie.getValue();
     } catch (RuntimeException e) {
       return null;

@@ -13,12 +13,14 @@ final class GatewayHandler implements Handler<HttpServerRequest> {
   private final TrustedProxies proxies;
   private final AuthEndpoint auth;
   private final LifecycleApi api;
+  private final LoginEndpoint login;
 
   GatewayHandler(GatewayContext gateway, TrustedProxies proxies) {
     this.gateway = gateway;
     this.proxies = proxies;
     this.auth = new AuthEndpoint(gateway);
     this.api = new LifecycleApi(gateway);
+    this.login = new LoginEndpoint(gateway);
   }
 
   @Override
@@ -29,6 +31,8 @@ final class GatewayHandler implements Handler<HttpServerRequest> {
       String client = clientAddress(request);
       if (path != null && (path.equals("/auth") || path.startsWith("/auth/"))) {
         auth.handle(request, client, start);
+      } else if (path != null && LoginEndpoint.handles(path)) {
+        login.handle(request, client, start);
       } else if (path != null && LifecycleApi.handles(path)) {
         api.handle(request, client, start);
       } else {

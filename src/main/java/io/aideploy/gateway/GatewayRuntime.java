@@ -71,17 +71,22 @@ public final class GatewayRuntime implements AutoCloseable {
     AccessIndex index = new AccessIndex();
     FailedAttempts failures = new FailedAttempts(settings.failedAuthLimit(), 100_000, clock);
     LastUsedRecorder lastUsed = new LastUsedRecorder(client, clock);
+    Signer signer = Signer.of(settings.sessionKey());
+    SessionCookie sessions = new SessionCookie(signer, clock, settings.sessionLifetime());
     GatewayContext context =
         new GatewayContext(
             settings,
             client,
             index,
-            new Authorizer(index, clock),
+            new Authorizer(index, clock, sessions),
             new AppLocator(settings.baseDomain()),
             failures,
             lastUsed,
             new GatewayMetrics(registry, index, failures),
-            new AuditLog());
+            new AuditLog(),
+            signer,
+            sessions,
+            clock);
 
     List<SharedIndexInformer<?>> informers = new ArrayList<>();
     informers.addAll(inform(client.resources(AiApp.class), settings, index.appHandler()));
@@ -136,6 +141,8 @@ public final class GatewayRuntime implements AutoCloseable {
             .setPort(port)
             .setMaxHeaderSize(MAX_HEADER_SIZE)
             .setMaxInitialLineLength(8 * 1024)
+            .setMaxFormAttributeSize(LoginEndpoint.MAX_FORM_BYTES)
+            .setMaxFormFields(16)
             .setIdleTimeout(120);
     List<HttpServer> servers = new CopyOnWriteArrayList<>();
     // One server per core, each on its own event loop; Vert.x shares the port between verticle

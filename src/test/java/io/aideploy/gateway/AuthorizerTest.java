@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class AuthorizerTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T12:00:00Z"));
   private final AccessIndex index = new AccessIndex();
-  private final Authorizer authorizer = new Authorizer(index, clock);
+  private final Authorizer authorizer =
+      new Authorizer(index, clock, new SessionCookie(Signer.of(null), clock, Duration.ofHours(1)));
   private AiApp appA;
   private AiApp appB;
 
