@@ -18,6 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code aideploy gateway}: runs the auth gateway and the management port until stopped. */
 @Command(
@@ -32,9 +35,16 @@ public class GatewayCommand implements Callable<Integer> {
 
   @Mixin SettingsOptions options;
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws InterruptedException {
     Settings settings = options.toSettings();
+    try {
+      TrustedProxies.parse(settings.trustedProxies());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--trusted-proxies: " + e.getMessage());
+    }
     if (settings.sessionKey() == null) {
       log.warn(
           "no --session-key: browser sessions are signed with a random key, so they end when this"

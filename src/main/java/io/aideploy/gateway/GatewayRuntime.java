@@ -37,6 +37,7 @@ public final class GatewayRuntime implements AutoCloseable {
   static final int MAX_HEADER_SIZE = 16 * 1024;
 
   private final List<SharedIndexInformer<?>> informers;
+  private final InformerHealth health;
   private final Listening listening;
   private final LastUsedRecorder lastUsed;
   private final Vertx vertx;
@@ -46,10 +47,12 @@ public final class GatewayRuntime implements AutoCloseable {
 
   private GatewayRuntime(
       List<SharedIndexInformer<?>> informers,
+      InformerHealth health,
       Listening listening,
       LastUsedRecorder lastUsed,
       Vertx vertx) {
     this.informers = informers;
+    this.health = health;
     this.listening = listening;
     this.lastUsed = lastUsed;
     this.vertx = vertx;
@@ -92,14 +95,15 @@ public final class GatewayRuntime implements AutoCloseable {
     informers.addAll(inform(client.resources(AiApp.class), settings, index.appHandler()));
     informers.addAll(inform(client.resources(AiToken.class), settings, index.tokenHandler()));
     List<SharedIndexInformer<?>> all = List.copyOf(informers);
-    index.syncedWhen(() -> all.stream().allMatch(SharedIndexInformer::hasSynced));
+    InformerHealth health = new InformerHealth(all, System::nanoTime);
+    index.syncedWhen(health::isUsable);
 
     Listening listening = listen(vertx, settings.gatewayPort(), context, proxies);
     log.info(
         "gateway listening on port {}, watching {}",
         listening.servers().get(0).actualPort(),
         settings.watchNamespaces().isEmpty() ? "all namespaces" : settings.watchNamespaces());
-    return new GatewayRuntime(all, listening, lastUsed, vertx);
+    return new GatewayRuntime(all, health, listening, lastUsed, vertx);
   }
 
   private static <T extends HasMetadata, L extends KubernetesResourceList<T>>
@@ -121,15 +125,17 @@ public final class GatewayRuntime implements AutoCloseable {
   private static <T> SharedIndexInformer<T> startInformer(
       SharedIndexInformer<T> informer, ResourceEventHandler<T> handler) {
     informer.addEventHandler(handler);
-    informer
-        .start()
-        .whenComplete(
-            (ok, error) -> {
-              if (error != null) {
-                // The informer keeps retrying; until it lists, the gateway answers 503.
-                log.warn("informer not started yet: {}", error.getMessage());
-              }
-            });
+    // fabric8 gives up on an informer whose first list fails (API server not up yet, CRD not yet
+    // installed); the gateway keeps trying, with fabric8's backoff, and answers 503 meanwhile.
+    informer.exceptionHandler(
+        (started, error) -> {
+          log.warn(
+              "{} informer failed ({}), retrying",
+              started ? "running" : "starting",
+              error.getClass().getSimpleName());
+          return true;
+        });
+    informer.start();
     return informer;
   }
 
@@ -170,9 +176,12 @@ public final class GatewayRuntime implements AutoCloseable {
     }
   }
 
-  /** Ready once every informer has delivered its initial list. */
+  /**
+   * Ready once every informer has delivered its initial list, and as long as no watch has been down
+   * for longer than {@link InformerHealth#GRACE_NANOS}.
+   */
   public boolean isReady() {
-    return informers.stream().allMatch(SharedIndexInformer::hasSynced);
+    return health.isUsable();
   }
 
   /** The port the HTTP server listens on (useful when started with port 0). */
