@@ -231,6 +231,24 @@ class LoginIT {
     assertThat(none.body()).contains("Sign out");
   }
 
+  @Test
+  void malformedFormsAndLinksAreClientErrors() {
+    String csrf = csrf(loginPage(rd));
+    assertThat(post("/login", "token=a&token=b&csrf=" + enc(csrf), ORIGIN).status()).isEqualTo(400);
+    assertThat(post("/login", "x=" + "a".repeat(20_000), ORIGIN).status()).isBetween(400, 499);
+    assertThat(post("/login", "%zz=%ff&token=%", ORIGIN).status()).isBetween(400, 499);
+    assertThat(RawHttp.request(gateway.port(), "GET", "/login?rd=%zz").status()).isEqualTo(400);
+    assertThat(RawHttp.request(gateway.port(), "GET", "/login?rd=a&rd=b").status()).isEqualTo(400);
+    assertThat(RawHttp.request(gateway.port(), "PUT", "/login").status()).isEqualTo(405);
+    assertThat(RawHttp.request(gateway.port(), "GET", "/logout").status()).isEqualTo(405);
+    // Text from the link is never reflected into the page unescaped.
+    RawHttp.Response page =
+        RawHttp.request(
+            gateway.port(), "GET", "/login?rd=%2F%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.body()).doesNotContain("<script>").contains("&quot;&gt;&lt;script&gt;");
+  }
+
   private static RawHttp.Response loginPage(String rd) {
     return RawHttp.request(
         gateway.port(),
