@@ -386,6 +386,12 @@ class GatewayIT {
     }
     // The shared gateway, once synced, is ready.
     assertThat(gateway.isReady()).isTrue();
+    ManagementServer management = ManagementServer.start(vertx, 0, registry, gateway::isReady);
+    try {
+      assertThat(RawHttp.request(management.port(), "GET", "/readyz").status()).isEqualTo(200);
+    } finally {
+      management.close();
+    }
   }
 
   @Test

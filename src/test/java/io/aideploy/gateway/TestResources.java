@@ -11,9 +11,11 @@ import io.aideploy.api.v1alpha1.TokenPhase;
 import io.aideploy.crypto.TokenValue;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * AiApps and AiTokens for gateway tests. Token status is written here exactly as the operator's
@@ -57,35 +59,51 @@ final class TestResources {
   /** What the operator does on regenerate: a new value whose hash replaces the old one. */
   static String publishNewValue(KubernetesClient client, String ns, String name) {
     String value = TokenValue.generate();
-    client
-        .resources(AiToken.class)
-        .inNamespace(ns)
-        .withName(name)
-        .editStatus(
-            t -> {
-              AiTokenStatus status = t.getStatus() == null ? new AiTokenStatus() : t.getStatus();
-              status.setPhase(TokenPhase.Ready);
-              status.setSecretName(name);
-              status.setTokenHash(TokenValue.hash(value));
-              status.setTokenPrefix(TokenValue.prefix(value));
-              status.setIssuedAt(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-              status.setExpiresAt(t.getSpec().getExpiresAt());
-              t.setStatus(status);
-              return t;
-            });
+    editStatus(
+        client,
+        ns,
+        name,
+        t -> {
+          AiTokenStatus status = t.getStatus() == null ? new AiTokenStatus() : t.getStatus();
+          status.setPhase(TokenPhase.Ready);
+          status.setSecretName(name);
+          status.setTokenHash(TokenValue.hash(value));
+          status.setTokenPrefix(TokenValue.prefix(value));
+          status.setIssuedAt(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+          status.setExpiresAt(t.getSpec().getExpiresAt());
+          t.setStatus(status);
+          return t;
+        });
     return value;
   }
 
   static void setPhase(KubernetesClient client, String ns, String name, TokenPhase phase) {
-    client
-        .resources(AiToken.class)
-        .inNamespace(ns)
-        .withName(name)
-        .editStatus(
-            t -> {
-              t.getStatus().setPhase(phase);
-              return t;
-            });
+    editStatus(
+        client,
+        ns,
+        name,
+        t -> {
+          t.getStatus().setPhase(phase);
+          return t;
+        });
+  }
+
+  /**
+   * An optimistic-locking status edit, retried on conflict: the gateway's own lastUsedAt patches
+   * may land between the read and the write, as they will for the operator.
+   */
+  private static void editStatus(
+      KubernetesClient client, String ns, String name, UnaryOperator<AiToken> edit) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.resources(AiToken.class).inNamespace(ns).withName(name).editStatus(edit);
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   static String uid(AiApp app) {
