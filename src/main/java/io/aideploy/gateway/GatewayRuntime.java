@@ -70,6 +70,17 @@ public final class GatewayRuntime implements AutoCloseable {
       MeterRegistry registry,
       Clock clock,
       Vertx vertx) {
+    return start(client, settings, registry, clock, vertx, InformerHealth.GRACE_NANOS);
+  }
+
+  /** As {@link #start}, with another grace period for a lost watch (tests shorten it). */
+  static GatewayRuntime start(
+      KubernetesClient client,
+      Settings settings,
+      MeterRegistry registry,
+      Clock clock,
+      Vertx vertx,
+      long watchGraceNanos) {
     TrustedProxies proxies = TrustedProxies.parse(settings.trustedProxies());
     AccessIndex index = new AccessIndex();
     FailedAttempts failures = new FailedAttempts(settings.failedAuthLimit(), 100_000, clock);
@@ -95,7 +106,7 @@ public final class GatewayRuntime implements AutoCloseable {
     informers.addAll(inform(client.resources(AiApp.class), settings, index.appHandler()));
     informers.addAll(inform(client.resources(AiToken.class), settings, index.tokenHandler()));
     List<SharedIndexInformer<?>> all = List.copyOf(informers);
-    InformerHealth health = new InformerHealth(all, System::nanoTime);
+    InformerHealth health = new InformerHealth(all, System::nanoTime, watchGraceNanos);
     index.syncedWhen(health::isUsable);
 
     Listening listening = listen(vertx, settings.gatewayPort(), context, proxies);

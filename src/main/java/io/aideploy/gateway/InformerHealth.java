@@ -16,11 +16,13 @@ final class InformerHealth {
 
   private final List<SharedIndexInformer<?>> informers;
   private final LongSupplier nanoTime;
+  private final long graceNanos;
   private volatile long notWatchingSince = Long.MIN_VALUE;
 
-  InformerHealth(List<SharedIndexInformer<?>> informers, LongSupplier nanoTime) {
+  InformerHealth(List<SharedIndexInformer<?>> informers, LongSupplier nanoTime, long graceNanos) {
     this.informers = List.copyOf(informers);
     this.nanoTime = nanoTime;
+    this.graceNanos = graceNanos;
   }
 
   boolean isUsable() {
@@ -41,6 +43,6 @@ final class InformerHealth {
       notWatchingSince = now;
       return true;
     }
-    return now - since < GRACE_NANOS;
+    return now - since < graceNanos;
   }
 }

@@ -14,7 +14,7 @@ class InformerHealthTest {
   private final AtomicBoolean watching = new AtomicBoolean(true);
   private final AtomicLong nanos = new AtomicLong(0);
   private final InformerHealth health =
-      new InformerHealth(List.of(informer(), informer()), nanos::get);
+      new InformerHealth(List.of(informer(), informer()), nanos::get, InformerHealth.GRACE_NANOS);
 
   @Test
   void unusableUntilSynced() {
