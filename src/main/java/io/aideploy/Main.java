@@ -1,5 +1,6 @@
 package io.aideploy;
 
+import io.aideploy.gateway.GatewayCommand;
 import io.aideploy.operator.OperatorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Deploys AI apps on Kubernetes behind scoped access tokens.",
-    subcommands = {OperatorCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {OperatorCommand.class, GatewayCommand.class, CommandLine.HelpCommand.class})
 public class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -25,6 +25,27 @@ class MainTest {
   }
 
   @Test
+  void gatewayHelpListsItsSettings() {
+    assertThat(run("gateway", "--help")).isZero();
+    assertThat(out.toString())
+        .contains(
+            "--session-key",
+            "--session-lifetime",
+            "--failed-auth-limit",
+            "--trusted-proxies",
+            "--base-domain",
+            "--gateway-port");
+  }
+
+  @Test
+  void gatewayRefusesBadSettingsAsUsageErrors() {
+    assertThat(run("gateway", "--session-key", "short")).isEqualTo(2);
+    assertThat(err.toString()).contains("at least 32 characters").doesNotContain("short\"");
+    assertThat(run("gateway", "--session-lifetime", "forever")).isEqualTo(2);
+    assertThat(run("gateway", "--trusted-proxies", "10.0.0.0/99")).isEqualTo(2);
+  }
+
+  @Test
   void unknownCommandIsAUsageError() {
     assertThat(run("frobnicate")).isEqualTo(2);
     assertThat(err.toString()).contains("Unmatched argument at index 0: 'frobnicate'");

@@ -1,6 +1,8 @@
 package io.aideploy.config;
 
 import java.net.URI;
+import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -17,6 +19,10 @@ import java.util.Set;
  * @param managementPort port of /healthz, /readyz and /metrics
  * @param leaderElection whether operator replicas elect a leader through a Lease
  * @param leaderElectionNamespace namespace of the Lease
+ * @param sessionKey HMAC key of the gateway's session cookies; null: a random key per process
+ * @param sessionLifetime how long a browser session lasts at most
+ * @param failedAuthLimit failed token attempts per client address and minute before 429
+ * @param trustedProxies CIDRs whose X-Forwarded-For / X-Real-IP headers name the client
  */
 public record Settings(
     String baseDomain,
@@ -28,10 +34,127 @@ public record Settings(
     int gatewayPort,
     int managementPort,
     boolean leaderElection,
-    String leaderElectionNamespace) {
+    String leaderElectionNamespace,
+    String sessionKey,
+    Duration sessionLifetime,
+    int failedAuthLimit,
+    List<String> trustedProxies) {
+
+  /** Default of {@link #sessionLifetime}. */
+  public static final Duration DEFAULT_SESSION_LIFETIME = Duration.ofHours(12);
+
+  /** Default of {@link #failedAuthLimit}. */
+  public static final int DEFAULT_FAILED_AUTH_LIMIT = 30;
+
+  /** Default of {@link #trustedProxies}: loopback and private ranges, where ingress pods live. */
+  public static final List<String> DEFAULT_TRUSTED_PROXIES =
+      List.of(
+          "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7");
 
   public Settings {
     watchNamespaces = Set.copyOf(watchNamespaces);
+    trustedProxies = List.copyOf(trustedProxies);
+  }
+
+  /** Settings with the gateway's own settings at their defaults. */
+  public Settings(
+      String baseDomain,
+      URI gatewayUrl,
+      URI loginUrl,
+      String ingressClass,
+      String tlsSecret,
+      Set<String> watchNamespaces,
+      int gatewayPort,
+      int managementPort,
+      boolean leaderElection,
+      String leaderElectionNamespace) {
+    this(
+        baseDomain,
+        gatewayUrl,
+        loginUrl,
+        ingressClass,
+        tlsSecret,
+        watchNamespaces,
+        gatewayPort,
+        managementPort,
+        leaderElection,
+        leaderElectionNamespace,
+        null,
+        DEFAULT_SESSION_LIFETIME,
+        DEFAULT_FAILED_AUTH_LIMIT,
+        DEFAULT_TRUSTED_PROXIES);
+  }
+
+  /** These settings with another session key (null: random per process). */
+  public Settings withSessionKey(String key) {
+    return new Settings(
+        baseDomain,
+        gatewayUrl,
+        loginUrl,
+        ingressClass,
+        tlsSecret,
+        watchNamespaces,
+        gatewayPort,
+        managementPort,
+        leaderElection,
+        leaderElectionNamespace,
+        key,
+        sessionLifetime,
+        failedAuthLimit,
+        trustedProxies);
+  }
+
+  /** These settings with another failed-attempt limit. */
+  public Settings withFailedAuthLimit(int limit) {
+    return new Settings(
+        baseDomain,
+        gatewayUrl,
+        loginUrl,
+        ingressClass,
+        tlsSecret,
+        watchNamespaces,
+        gatewayPort,
+        managementPort,
+        leaderElection,
+        leaderElectionNamespace,
+        sessionKey,
+        sessionLifetime,
+        limit,
+        trustedProxies);
+  }
+
+  // The record's own toString would print the session key into any log line that shows settings.
+  @Override
+  public String toString() {
+    return "Settings[baseDomain="
+        + baseDomain
+        + ", gatewayUrl="
+        + gatewayUrl
+        + ", loginUrl="
+        + loginUrl
+        + ", ingressClass="
+        + ingressClass
+        + ", tlsSecret="
+        + tlsSecret
+        + ", watchNamespaces="
+        + watchNamespaces
+        + ", gatewayPort="
+        + gatewayPort
+        + ", managementPort="
+        + managementPort
+        + ", leaderElection="
+        + leaderElection
+        + ", leaderElectionNamespace="
+        + leaderElectionNamespace
+        + ", sessionKey="
+        + (sessionKey == null ? "random" : "(set)")
+        + ", sessionLifetime="
+        + sessionLifetime
+        + ", failedAuthLimit="
+        + failedAuthLimit
+        + ", trustedProxies="
+        + trustedProxies
+        + "]";
   }
 
   /** The HTTPS URL of the app whose {@code ovh/id} is {@code appId}. */

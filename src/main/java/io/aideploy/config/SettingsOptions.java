@@ -2,8 +2,11 @@ package io.aideploy.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Model.CommandSpec;
@@ -93,6 +96,40 @@ public class SettingsOptions {
           "Namespace of the leader-election Lease. Default: the pod's own namespace, else default.")
   String leaderElectionNamespace;
 
+  @Option(
+      names = "--session-key",
+      defaultValue = "${env:AIDEPLOY_SESSION_KEY:-}",
+      description =
+          "HMAC key (at least 32 characters) that signs the gateway's browser session cookies;"
+              + " give every gateway replica the same one, e.g. from a Secret. Changing it signs"
+              + " everyone out. Default: a random key per process.")
+  String sessionKey;
+
+  @Option(
+      names = "--session-lifetime",
+      defaultValue = "${env:AIDEPLOY_SESSION_LIFETIME:-PT12H}",
+      description =
+          "Longest life of a browser session, ISO-8601 duration (PT12H) or minutes (720)."
+              + " Default: ${DEFAULT-VALUE}.")
+  String sessionLifetime;
+
+  @Option(
+      names = "--failed-auth-limit",
+      defaultValue = "${env:AIDEPLOY_FAILED_AUTH_LIMIT:-30}",
+      description =
+          "Failed token attempts per client address and minute before the gateway answers 429."
+              + " Default: ${DEFAULT-VALUE}.")
+  int failedAuthLimit;
+
+  @Option(
+      names = "--trusted-proxies",
+      defaultValue =
+          "${env:AIDEPLOY_TRUSTED_PROXIES:-127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7}",
+      description =
+          "Comma-separated CIDRs of the proxies (ingress controllers) whose X-Forwarded-For and"
+              + " X-Real-IP headers name the client for rate limiting. Default: ${DEFAULT-VALUE}.")
+  String trustedProxies;
+
   /** Checks the flags and turns them into settings; a bad value is a usage error. */
   public Settings toSettings() {
     String domain = baseDomain.trim().toLowerCase();
@@ -108,6 +145,20 @@ public class SettingsOptions {
     if (gatewayPort < 1 || gatewayPort > 65535 || managementPort < 1 || managementPort > 65535) {
       throw usage("--gateway-port and --management-port must be between 1 and 65535");
     }
+    String key = sessionKey == null || sessionKey.isBlank() ? null : sessionKey.trim();
+    if (key != null && key.length() < 32) {
+      // Deliberately without the value: it is a secret.
+      throw usage("--session-key must be at least 32 characters long");
+    }
+    Duration lifetime = duration("--session-lifetime", sessionLifetime);
+    if (failedAuthLimit < 1) {
+      throw usage("--failed-auth-limit must be at least 1");
+    }
+    List<String> proxies =
+        Arrays.stream((trustedProxies == null ? "" : trustedProxies).split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toList();
     Set<String> namespaces = new LinkedHashSet<>();
     Arrays.stream(watchNamespaces.split(","))
         .map(String::trim)
@@ -123,7 +174,27 @@ public class SettingsOptions {
         gatewayPort,
         managementPort,
         leaderElection,
-        leaderElectionNamespace.isBlank() ? null : leaderElectionNamespace.trim());
+        leaderElectionNamespace.isBlank() ? null : leaderElectionNamespace.trim(),
+        key,
+        lifetime,
+        failedAuthLimit,
+        proxies);
+  }
+
+  private Duration duration(String flag, String value) {
+    String text = value == null ? "" : value.trim();
+    try {
+      Duration parsed =
+          text.matches("[0-9]{1,9}")
+              ? Duration.ofMinutes(Long.parseLong(text))
+              : Duration.parse(text.toUpperCase());
+      if (!parsed.isNegative() && !parsed.isZero()) {
+        return parsed;
+      }
+    } catch (DateTimeParseException e) {
+      // reported below
+    }
+    throw usage(flag + " must be a positive duration such as PT12H, not '" + value + "'");
   }
 
   private URI httpUrl(String flag, String value) {

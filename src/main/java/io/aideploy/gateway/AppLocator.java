@@ -1,0 +1,101 @@
+package io.aideploy.gateway;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Finds which app a request is about, in the order of SPEC section 5: the {@code app} query
+ * parameter (written by the operator into the ingress-nginx annotation), {@code X-Original-URL}
+ * (ingress-nginx), {@code X-Forwarded-Host} (Traefik ForwardAuth), then {@code Host} (Envoy/Istio
+ * ext_authz). Pure and allocation-light; never throws.
+ */
+final class AppLocator {
+  /** An app id is a uid: lowercase hex and dashes. Anything wider is refused, not looked up. */
+  private static final Pattern ID = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+  /** Result of locating: an id (maybe unknown to the index), nothing, or malformed input. */
+  record Located(String appId, boolean malformed) {
+    static final Located NONE = new Located(null, false);
+    static final Located MALFORMED = new Located(null, true);
+  }
+
+  private final String hostSuffix;
+
+  AppLocator(String baseDomain) {
+    this.hostSuffix = "." + baseDomain.toLowerCase(Locale.ROOT);
+  }
+
+  Located locate(String appParam, String originalUrl, String forwardedHost, String host) {
+    if (appParam != null) {
+      return ID.matcher(appParam).matches() ? new Located(appParam, false) : Located.MALFORMED;
+    }
+    if (originalUrl != null) {
+      String urlHost = hostOfUrl(originalUrl);
+      return urlHost == null ? Located.MALFORMED : fromHost(urlHost);
+    }
+    if (forwardedHost != null) {
+      // A proxy chain may append hosts; the first one is what the browser asked for.
+      int comma = forwardedHost.indexOf(',');
+      return fromHost(comma < 0 ? forwardedHost : forwardedHost.substring(0, comma));
+    }
+    if (host != null) {
+      return fromHost(host);
+    }
+    return Located.NONE;
+  }
+
+  /** The app id of {@code <id>.<base-domain>[:port]}, or NONE for any other well-formed host. */
+  Located fromHost(String rawHost) {
+    String host = rawHost.strip().toLowerCase(Locale.ROOT);
+    if (host.isEmpty() || host.length() > 300) {
+      return Located.MALFORMED;
+    }
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      if (c <= 0x20 || c >= 0x7f || c == '@' || c == '\\' || c == '/') {
+        return Located.MALFORMED;
+      }
+    }
+    if (host.startsWith("[")) {
+      return Located.NONE; // an IPv6 literal is never an app host
+    }
+    int colon = host.indexOf(':');
+    if (colon >= 0) {
+      String port = host.substring(colon + 1);
+      if (!port.matches("[0-9]{1,5}")) {
+        return Located.MALFORMED;
+      }
+      host = host.substring(0, colon);
+    }
+    if (host.endsWith(".")) {
+      host = host.substring(0, host.length() - 1);
+    }
+    if (!host.endsWith(hostSuffix)) {
+      return Located.NONE;
+    }
+    String id = host.substring(0, host.length() - hostSuffix.length());
+    return ID.matcher(id).matches() ? new Located(id, false) : Located.NONE;
+  }
+
+  /** The host of an absolute http(s) URL, or null when it is not one or carries userinfo. */
+  static String hostOfUrl(String url) {
+    int schemeEnd = url.indexOf("://");
+    if (schemeEnd < 0) {
+      return null;
+    }
+    String scheme = url.substring(0, schemeEnd);
+    if (!scheme.equalsIgnoreCase("https") && !scheme.equalsIgnoreCase("http")) {
+      return null;
+    }
+    int start = schemeEnd + 3;
+    int end = start;
+    while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+      end++;
+    }
+    String authority = url.substring(start, end);
+    if (authority.isEmpty() || authority.indexOf('@') >= 0 || authority.indexOf('\\') >= 0) {
+      return null;
+    }
+    return authority;
+  }
+}

@@ -1,0 +1,104 @@
+package io.aideploy.gateway;
+
+import io.aideploy.api.v1alpha1.Access;
+import io.aideploy.crypto.TokenValue;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * The access rules of SPEC section 5, on the index alone: which token a credential stands for, and
+ * whether that token may reach an app. Every path that is not a clear yes is a no.
+ */
+final class Authorizer {
+  private final AccessIndex index;
+  private final Clock clock;
+  private final SessionCookie sessions;
+
+  Authorizer(AccessIndex index, Clock clock, SessionCookie sessions) {
+    this.index = index;
+    this.clock = clock;
+    this.sessions = sessions;
+  }
+
+  /** The {@code /auth} decision for a located app and a credential. */
+  Decision authorize(AppLocator.Located located, Credential credential) {
+    if (!index.isSynced()) {
+      return Decision.of(Outcome.UNAVAILABLE, Reason.NOT_SYNCED, located.appId());
+    }
+    if (located.malformed()) {
+      return Decision.of(Outcome.BAD_REQUEST, Reason.MALFORMED_REQUEST, null);
+    }
+    AppEntry app = index.app(located.appId());
+    if (app == null) {
+      return Decision.of(Outcome.FORBIDDEN, Reason.UNKNOWN_APP, located.appId());
+    }
+    if (app.access() == Access.Public) {
+      return Decision.of(Outcome.ALLOW, Reason.PUBLIC_APP, app.id());
+    }
+    Decision authenticated = authenticate(credential, app.id());
+    if (!authenticated.allowed()) {
+      return authenticated;
+    }
+    return scope(authenticated.token(), app);
+  }
+
+  /** Whether {@code token} (already authenticated) reaches {@code app}. */
+  Decision scope(TokenEntry token, AppEntry app) {
+    if (!token.namespace().equals(app.namespace())) {
+      return new Decision(Outcome.FORBIDDEN, Reason.OTHER_NAMESPACE, token, app.id());
+    }
+    if (!token.covers(app)) {
+      return new Decision(Outcome.FORBIDDEN, Reason.OUT_OF_SCOPE, token, app.id());
+    }
+    return new Decision(Outcome.ALLOW, Reason.TOKEN_OK, token, app.id());
+  }
+
+  /**
+   * The token a credential stands for, as an ALLOW decision carrying it, or the refusal. {@code
+   * appId} is only carried along for the audit line.
+   */
+  Decision authenticate(Credential credential, String appId) {
+    if (!index.isSynced()) {
+      return Decision.of(Outcome.UNAVAILABLE, Reason.NOT_SYNCED, appId);
+    }
+    TokenEntry token;
+    if (credential instanceof Credential.Bearer bearer) {
+      // The format check costs nothing and keeps garbage away from hashing and the map.
+      if (!TokenValue.isWellFormed(bearer.value())) {
+        return Decision.of(Outcome.UNAUTHENTICATED, Reason.MALFORMED_TOKEN, appId);
+      }
+      // A map lookup by SHA-256 leaks at most timing about a hash, from which no value follows.
+      token = index.tokenByHash(TokenValue.hash(bearer.value()));
+      if (token == null) {
+        return Decision.of(Outcome.UNAUTHENTICATED, Reason.UNKNOWN_TOKEN, appId);
+      }
+    } else if (credential instanceof Credential.Session session) {
+      SessionCookie.Reference reference = sessions.verify(session.cookie());
+      if (reference == null) {
+        return Decision.of(Outcome.UNAUTHENTICATED, Reason.INVALID_SESSION, appId);
+      }
+      token = index.tokenByKey(reference.namespace(), reference.name());
+      // Deleted, or regenerated since the sign-in: the session dies with the value it was for.
+      if (token == null || !SessionCookie.matches(reference, token)) {
+        return Decision.of(Outcome.UNAUTHENTICATED, Reason.SESSION_REVOKED, appId);
+      }
+    } else if (credential instanceof Credential.Malformed) {
+      return Decision.of(Outcome.UNAUTHENTICATED, Reason.MALFORMED_TOKEN, appId);
+    } else {
+      return Decision.of(Outcome.UNAUTHENTICATED, Reason.NO_TOKEN, appId);
+    }
+    return usable(token, appId);
+  }
+
+  Decision usable(TokenEntry token, String appId) {
+    if (!token.usable()) {
+      return new Decision(Outcome.UNAUTHENTICATED, Reason.TOKEN_NOT_READY, token, appId);
+    }
+    Instant now = clock.instant();
+    // The operator also marks the token Expired, but only when it gets to it: check the time here.
+    if (token.isExpiredAt(now)) {
+      return new Decision(Outcome.UNAUTHENTICATED, Reason.TOKEN_EXPIRED, token, appId);
+    }
+    return new Decision(Outcome.ALLOW, Reason.TOKEN_OK, token, appId);
+  }
+}

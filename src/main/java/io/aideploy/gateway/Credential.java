@@ -1,0 +1,56 @@
+package io.aideploy.gateway;
+
+/** What a request presents as proof: nothing, a bearer token value, or a session cookie. */
+sealed interface Credential {
+  String AUTHORIZATION_SCHEME = "bearer";
+
+  /** No credential at all. */
+  record None() implements Credential {}
+
+  /** An {@code Authorization} header that is not a usable bearer credential. */
+  record Malformed() implements Credential {}
+
+  /** A bearer token value, not yet checked. Its toString never shows the value. */
+  record Bearer(String value) implements Credential {
+    @Override
+    public String toString() {
+      return "Bearer[redacted]";
+    }
+  }
+
+  /** A session cookie, not yet checked. */
+  record Session(String cookie) implements Credential {
+    @Override
+    public String toString() {
+      return "Session[redacted]";
+    }
+  }
+
+  /**
+   * The credential of a request: the {@code Authorization} header wins over the session cookie, and
+   * a present but unusable header is not silently replaced by the cookie.
+   */
+  static Credential of(String authorization, String sessionCookie) {
+    if (authorization != null) {
+      return bearer(authorization);
+    }
+    if (sessionCookie != null && !sessionCookie.isEmpty()) {
+      return new Session(sessionCookie);
+    }
+    return new None();
+  }
+
+  /**
+   * Parses {@code Bearer <value>} (scheme case-insensitive, RFC 9110); anything else is Malformed.
+   */
+  static Credential bearer(String authorization) {
+    String header = authorization.strip();
+    int space = header.indexOf(' ');
+    if (space != AUTHORIZATION_SCHEME.length()
+        || !header.regionMatches(true, 0, AUTHORIZATION_SCHEME, 0, space)) {
+      return new Malformed();
+    }
+    String value = header.substring(space + 1).strip();
+    return value.isEmpty() ? new Malformed() : new Bearer(value);
+  }
+}

@@ -1,0 +1,82 @@
+package io.aideploy.gateway;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The gateway's Prometheus metrics. Tags are the route, outcome and reason only — fixed enums —
+ * never a token, app or client, so the series count stays bounded.
+ */
+final class GatewayMetrics {
+  private final MeterRegistry registry;
+  private final Map<Route, Map<Reason, Map<Outcome, Counter>>> counters =
+      new EnumMap<>(Route.class);
+  private final Timer latency;
+
+  /** Which endpoint decided. */
+  enum Route {
+    AUTH,
+    LOGIN,
+    API;
+
+    String tag() {
+      return name().toLowerCase();
+    }
+  }
+
+  GatewayMetrics(MeterRegistry registry, AccessIndex index, FailedAttempts failures) {
+    this.registry = registry;
+    this.latency =
+        Timer.builder("aideploy.gateway.decision.duration")
+            .description("Time to decide an /auth request, from the first byte to the answer")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofNanos(1_000))
+            .maximumExpectedValue(Duration.ofMillis(100))
+            .register(registry);
+    for (Route route : Route.values()) {
+      Map<Reason, Map<Outcome, Counter>> byReason = new EnumMap<>(Reason.class);
+      for (Reason reason : Reason.values()) {
+        byReason.put(reason, new EnumMap<>(Outcome.class));
+      }
+      counters.put(route, byReason);
+    }
+    Gauge.builder("aideploy.gateway.cache.apps", index, AccessIndex::appCount)
+        .description("AiApps in the gateway's access index")
+        .register(registry);
+    Gauge.builder("aideploy.gateway.cache.tokens", index, AccessIndex::tokenCount)
+        .description("AiTokens with a published hash in the gateway's access index")
+        .register(registry);
+    Gauge.builder("aideploy.gateway.ratelimit.clients", failures, FailedAttempts::size)
+        .description("Client addresses with recent failed attempts")
+        .register(registry);
+  }
+
+  void record(Route route, Decision decision, long startNanos) {
+    Map<Outcome, Counter> byOutcome = counters.get(route).get(decision.reason());
+    Counter counter = byOutcome.get(decision.outcome());
+    if (counter == null) {
+      // Registered on first use only, so that impossible combinations do not show up as zeros.
+      synchronized (byOutcome) {
+        counter =
+            byOutcome.computeIfAbsent(
+                decision.outcome(),
+                outcome ->
+                    Counter.builder("aideploy.gateway.decisions")
+                        .description("Access decisions by route, result and reason")
+                        .tag("route", route.tag())
+                        .tag("result", outcome.tag())
+                        .tag("reason", decision.reason().tag())
+                        .register(registry));
+      }
+    }
+    counter.increment();
+    if (route == Route.AUTH) {
+      latency.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+  }
+}

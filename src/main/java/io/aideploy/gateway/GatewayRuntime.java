@@ -1,0 +1,210 @@
+package io.aideploy.gateway;
+
+import io.aideploy.api.v1alpha1.AiApp;
+import io.aideploy.api.v1alpha1.AiToken;
+import io.aideploy.config.Settings;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway: informers on AiApps and AiTokens feeding the access index, and the HTTP
+ * server on the gateway port. Returns before the informers have synced; until they have, {@code
+ * /auth} answers 503 and {@link #isReady()} is false.
+ */
+public final class GatewayRuntime implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GatewayRuntime.class);
+
+  /** Headers beyond this size are refused by the HTTP codec (431) before any handler runs. */
+  static final int MAX_HEADER_SIZE = 16 * 1024;
+
+  private final List<SharedIndexInformer<?>> informers;
+  private final InformerHealth health;
+  private final Listening listening;
+  private final LastUsedRecorder lastUsed;
+  private final Vertx vertx;
+
+  /** The deployed HTTP server verticles. */
+  private record Listening(String deploymentId, List<HttpServer> servers) {}
+
+  private GatewayRuntime(
+      List<SharedIndexInformer<?>> informers,
+      InformerHealth health,
+      Listening listening,
+      LastUsedRecorder lastUsed,
+      Vertx vertx) {
+    this.informers = informers;
+    this.health = health;
+    this.listening = listening;
+    this.lastUsed = lastUsed;
+    this.vertx = vertx;
+  }
+
+  /**
+   * Starts the informers (without waiting for them) and the HTTP server (waiting until it listens).
+   *
+   * @throws IllegalArgumentException for settings the gateway cannot use
+   * @throws IllegalStateException when the port cannot be bound
+   */
+  public static GatewayRuntime start(
+      KubernetesClient client,
+      Settings settings,
+      MeterRegistry registry,
+      Clock clock,
+      Vertx vertx) {
+    return start(client, settings, registry, clock, vertx, InformerHealth.GRACE_NANOS);
+  }
+
+  /** As {@link #start}, with another grace period for a lost watch (tests shorten it). */
+  static GatewayRuntime start(
+      KubernetesClient client,
+      Settings settings,
+      MeterRegistry registry,
+      Clock clock,
+      Vertx vertx,
+      long watchGraceNanos) {
+    TrustedProxies proxies = TrustedProxies.parse(settings.trustedProxies());
+    AccessIndex index = new AccessIndex();
+    FailedAttempts failures = new FailedAttempts(settings.failedAuthLimit(), 100_000, clock);
+    LastUsedRecorder lastUsed = new LastUsedRecorder(client, clock);
+    Signer signer = Signer.of(settings.sessionKey());
+    SessionCookie sessions = new SessionCookie(signer, clock, settings.sessionLifetime());
+    GatewayContext context =
+        new GatewayContext(
+            settings,
+            client,
+            index,
+            new Authorizer(index, clock, sessions),
+            new AppLocator(settings.baseDomain()),
+            failures,
+            lastUsed,
+            new GatewayMetrics(registry, index, failures),
+            new AuditLog(),
+            signer,
+            sessions,
+            clock);
+
+    List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    informers.addAll(inform(client.resources(AiApp.class), settings, index.appHandler()));
+    informers.addAll(inform(client.resources(AiToken.class), settings, index.tokenHandler()));
+    List<SharedIndexInformer<?>> all = List.copyOf(informers);
+    InformerHealth health = new InformerHealth(all, System::nanoTime, watchGraceNanos);
+    index.syncedWhen(health::isUsable);
+
+    Listening listening = listen(vertx, settings.gatewayPort(), context, proxies);
+    log.info(
+        "gateway listening on port {}, watching {}",
+        listening.servers().get(0).actualPort(),
+        settings.watchNamespaces().isEmpty() ? "all namespaces" : settings.watchNamespaces());
+    return new GatewayRuntime(all, health, listening, lastUsed, vertx);
+  }
+
+  private static <T extends HasMetadata, L extends KubernetesResourceList<T>>
+      List<SharedIndexInformer<?>> inform(
+          MixedOperation<T, L, Resource<T>> resources,
+          Settings settings,
+          ResourceEventHandler<T> handler) {
+    List<SharedIndexInformer<?>> started = new ArrayList<>();
+    if (settings.watchNamespaces().isEmpty()) {
+      started.add(startInformer(resources.inAnyNamespace().runnableInformer(0), handler));
+    } else {
+      for (String namespace : settings.watchNamespaces()) {
+        started.add(startInformer(resources.inNamespace(namespace).runnableInformer(0), handler));
+      }
+    }
+    return started;
+  }
+
+  private static <T> SharedIndexInformer<T> startInformer(
+      SharedIndexInformer<T> informer, ResourceEventHandler<T> handler) {
+    informer.addEventHandler(handler);
+    // fabric8 gives up on an informer whose first list fails (API server not up yet, CRD not yet
+    // installed); the gateway keeps trying, with fabric8's backoff, and answers 503 meanwhile.
+    informer.exceptionHandler(
+        (started, error) -> {
+          log.warn(
+              "{} informer failed ({}), retrying",
+              started ? "running" : "starting",
+              error.getClass().getSimpleName());
+          return true;
+        });
+    informer.start();
+    return informer;
+  }
+
+  private static Listening listen(
+      Vertx vertx, int port, GatewayContext context, TrustedProxies proxies) {
+    GatewayHandler handler = new GatewayHandler(context, proxies);
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setPort(port)
+            .setMaxHeaderSize(MAX_HEADER_SIZE)
+            .setMaxInitialLineLength(8 * 1024)
+            .setMaxFormAttributeSize(LoginEndpoint.MAX_FORM_BYTES)
+            .setMaxFormFields(16)
+            .setIdleTimeout(120);
+    List<HttpServer> servers = new CopyOnWriteArrayList<>();
+    // One server per core, each on its own event loop; Vert.x shares the port between verticle
+    // instances. A random port (0, in tests) cannot be shared, so it gets one instance.
+    int instances = port == 0 ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
+    Future<String> deployed =
+        vertx.deployVerticle(
+            () ->
+                new VerticleBase() {
+                  @Override
+                  public Future<?> start() {
+                    HttpServer server = vertx.createHttpServer(options).requestHandler(handler);
+                    servers.add(server);
+                    return server.listen();
+                  }
+                },
+            new DeploymentOptions().setInstances(instances));
+    try {
+      return new Listening(deployed.toCompletionStage().toCompletableFuture().get(), servers);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot listen on gateway port " + port, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Ready once every informer has delivered its initial list, and as long as no watch has been down
+   * for longer than {@link InformerHealth#GRACE_NANOS}.
+   */
+  public boolean isReady() {
+    return health.isUsable();
+  }
+
+  /** The port the HTTP server listens on (useful when started with port 0). */
+  public int port() {
+    return listening.servers().get(0).actualPort();
+  }
+
+  @Override
+  public void close() {
+    // Undeploying the verticles closes their servers.
+    vertx.undeploy(listening.deploymentId()).toCompletionStage().toCompletableFuture().join();
+    informers.forEach(SharedIndexInformer::close);
+    lastUsed.close();
+  }
+}

@@ -1,0 +1,337 @@
+package io.aideploy.gateway;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Locale;
+
+/**
+ * Browser sign-in: {@code GET /login?rd=…} serves the page, {@code POST /login} checks the token
+ * against the app behind {@code rd}, sets the session cookie and redirects, {@code POST /logout}
+ * clears it. POSTs are CSRF-checked twice: the {@code Origin} (or, failing that, {@code Referer})
+ * must be the login page's own origin, and the form must carry a signed, expiring form token that
+ * only this page hands out.
+ */
+final class LoginEndpoint {
+  static final int MAX_FORM_BYTES = 8 * 1024;
+  private static final String FORM_PURPOSE = "aideploy-login-form-v1";
+  private static final long FORM_LIFETIME_SECONDS = 3600;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final GatewayContext gateway;
+  private final RedirectTarget redirects;
+  private final String loginOrigin;
+  private final String cookieDomain;
+
+  LoginEndpoint(GatewayContext gateway) {
+    this.gateway = gateway;
+    this.redirects = new RedirectTarget(gateway.locator(), gateway.index());
+    this.loginOrigin = origin(gateway.settings().loginUrl());
+    this.cookieDomain = "." + gateway.settings().baseDomain();
+  }
+
+  static boolean handles(String path) {
+    return path.equals("/login") || path.equals("/logout");
+  }
+
+  void handle(HttpServerRequest request, String client, long start) {
+    boolean login = request.path().equals("/login");
+    if (login
+        && (request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD))) {
+      showPage(request);
+    } else if (request.method().equals(HttpMethod.POST)) {
+      if (!acceptableLength(request.getHeader("Content-Length"))) {
+        page(request.response(), 413, null, null, null, "The form is too large.", false);
+        return;
+      }
+      request.setExpectMultipart(true);
+      request
+          .end()
+          .onComplete(
+              body -> {
+                if (body.failed()) {
+                  page(
+                      request.response(),
+                      400,
+                      null,
+                      null,
+                      null,
+                      "The form could not be read.",
+                      false);
+                } else {
+                  try {
+                    if (login) {
+                      signIn(request, request.formAttributes(), client, start);
+                    } else {
+                      signOut(request);
+                    }
+                  } catch (RuntimeException e) {
+                    // Repeated fields or an undecodable form: the user's, not ours.
+                    if (!request.response().ended()) {
+                      page(
+                          request.response(),
+                          400,
+                          null,
+                          null,
+                          null,
+                          "The form could not be read.",
+                          false);
+                    }
+                  }
+                }
+              });
+    } else {
+      request.response().putHeader("Allow", login ? "GET, HEAD, POST" : "POST");
+      page(
+          request.response(),
+          405,
+          null,
+          null,
+          null,
+          "This address does not accept that method.",
+          false);
+    }
+  }
+
+  private static boolean acceptableLength(String header) {
+    if (header == null) {
+      return true; // chunked: the codec's form-size limit still applies
+    }
+    String digits = header.strip();
+    return !digits.isEmpty()
+        && digits.length() <= 6
+        && digits.chars().allMatch(Character::isDigit)
+        && Integer.parseInt(digits) <= MAX_FORM_BYTES;
+  }
+
+  private void showPage(HttpServerRequest request) {
+    String rd = RequestContext.queryParam(request, "rd");
+    if (!gateway.index().isSynced()) {
+      page(
+          request.response(),
+          503,
+          null,
+          null,
+          null,
+          "The sign-in service is starting. Please try again in a moment.",
+          false);
+      return;
+    }
+    RedirectTarget.Target target = rd == null ? null : redirects.parse(rd);
+    if (rd != null && target == null) {
+      page(
+          request.response(),
+          400,
+          null,
+          null,
+          null,
+          "This sign-in link does not lead to a known app, so it cannot be used.",
+          false);
+      return;
+    }
+    AppEntry app = target == null ? null : gateway.index().app(target.appId());
+    page(request.response(), 200, app, target, formToken(), null, true, hasSession(request));
+  }
+
+  private void signIn(HttpServerRequest request, MultiMap form, String client, long start) {
+    HttpServerResponse response = request.response();
+    String rd = single(form, "rd");
+    RedirectTarget.Target target = rd == null ? null : redirects.parse(rd);
+    AppEntry app = target == null ? null : gateway.index().app(target.appId());
+    Decision decision;
+    String error;
+    if (!gateway.index().isSynced()) {
+      decision = Decision.of(Outcome.UNAVAILABLE, Reason.NOT_SYNCED, null);
+      error = "The sign-in service is starting. Please try again in a moment.";
+    } else if (!sameOrigin(request) || !validFormToken(single(form, "csrf"))) {
+      decision = Decision.of(Outcome.FORBIDDEN, Reason.CSRF_CHECK_FAILED, null);
+      error = "This form has expired or was sent from another site. Please try again.";
+    } else if (rd != null && target == null) {
+      decision = Decision.of(Outcome.BAD_REQUEST, Reason.BAD_REDIRECT, null);
+      error = "This sign-in link does not lead to a known app, so it cannot be used.";
+    } else if (gateway.failures().retryAfterSeconds(client) > 0) {
+      decision =
+          Decision.of(Outcome.RATE_LIMITED, Reason.RATE_LIMITED, app == null ? null : app.id());
+      response.putHeader(
+          "Retry-After", Long.toString(gateway.failures().retryAfterSeconds(client)));
+      error = "Too many wrong tokens from your address. Please wait a minute and try again.";
+    } else {
+      String value = single(form, "token");
+      Credential credential =
+          value == null || value.isBlank()
+              ? new Credential.None()
+              : new Credential.Bearer(value.strip());
+      decision = gateway.authorizer().authenticate(credential, app == null ? null : app.id());
+      if (decision.allowed() && app != null) {
+        decision = gateway.authorizer().scope(decision.token(), app);
+      }
+      error =
+          switch (decision.reason()) {
+            case TOKEN_OK -> null;
+            case NO_TOKEN -> "Please enter your access token.";
+            case TOKEN_EXPIRED -> "This token has expired. Ask for a new one.";
+            case TOKEN_NOT_READY -> "This token is not active. Ask for a new one.";
+            case OTHER_NAMESPACE, OUT_OF_SCOPE ->
+                "This token is valid but does not give access to this app.";
+            default -> "This token is not valid. Check that you pasted all of it.";
+          };
+    }
+    if (decision.isFailedAttempt()) {
+      gateway.failures().recordFailure(client);
+    }
+    gateway.record(GatewayMetrics.Route.LOGIN, decision, client, start);
+    if (!decision.allowed()) {
+      boolean showForm = decision.reason() != Reason.BAD_REDIRECT;
+      page(response, decision.outcome().status, app, target, formToken(), error, showForm, false);
+      return;
+    }
+    gateway.lastUsed().used(decision.token());
+    SessionCookie.Issued issued = gateway.sessions().issue(decision.token());
+    response.addCookie(sessionCookie(issued.value(), issued.maxAgeSeconds()));
+    if (target != null) {
+      response
+          .setStatusCode(303)
+          .putHeader("Location", target.url())
+          .putHeader("Cache-Control", "no-store")
+          .end();
+    } else {
+      page(response, 200, null, null, formToken(), null, false, true);
+    }
+  }
+
+  private void signOut(HttpServerRequest request) {
+    HttpServerResponse response = request.response();
+    if (!sameOrigin(request)) {
+      page(response, 403, null, null, null, "This form was sent from another site.", false);
+      return;
+    }
+    response.addCookie(sessionCookie("", 0));
+    response
+        .setStatusCode(303)
+        .putHeader("Location", gateway.settings().loginUrl().toString())
+        .putHeader("Cache-Control", "no-store")
+        .end();
+  }
+
+  private Cookie sessionCookie(String value, long maxAgeSeconds) {
+    return Cookie.cookie(SessionCookie.NAME, value)
+        .setDomain(cookieDomain)
+        .setPath("/")
+        .setMaxAge(maxAgeSeconds)
+        .setHttpOnly(true)
+        .setSecure(true)
+        .setSameSite(CookieSameSite.LAX);
+  }
+
+  private boolean hasSession(HttpServerRequest request) {
+    String cookie = gateway.sessionCookie(request);
+    return cookie != null && gateway.sessions().verify(cookie) != null;
+  }
+
+  /** CSRF check one: a browser always sends Origin on a POST form; Referer is the fallback. */
+  private boolean sameOrigin(HttpServerRequest request) {
+    String origin = RequestContext.header(request, "Origin");
+    if (origin != null) {
+      return origin.toLowerCase(Locale.ROOT).equals(loginOrigin);
+    }
+    String referer = RequestContext.header(request, "Referer");
+    return referer != null && referer.toLowerCase(Locale.ROOT).startsWith(loginOrigin + "/");
+  }
+
+  /** CSRF check two: a form token signed by us, not older than an hour. */
+  private String formToken() {
+    byte[] nonce = new byte[12];
+    RANDOM.nextBytes(nonce);
+    long expires = gateway.clock().instant().getEpochSecond() + FORM_LIFETIME_SECONDS;
+    return gateway
+        .signer()
+        .sign(
+            FORM_PURPOSE,
+            expires + "\n" + Base64.getUrlEncoder().withoutPadding().encodeToString(nonce));
+  }
+
+  private boolean validFormToken(String token) {
+    String text = gateway.signer().verify(FORM_PURPOSE, token);
+    if (text == null || text.indexOf('\n') < 0) {
+      return false;
+    }
+    try {
+      long expires = Long.parseLong(text.substring(0, text.indexOf('\n')));
+      return gateway.clock().instant().getEpochSecond() < expires;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static String single(MultiMap form, String name) {
+    var values = form.getAll(name);
+    if (values.size() > 1) {
+      throw new RequestContext.MalformedRequest();
+    }
+    return values.isEmpty() ? null : values.get(0);
+  }
+
+  private void page(
+      HttpServerResponse response,
+      int status,
+      AppEntry app,
+      RedirectTarget.Target target,
+      String formToken,
+      String error,
+      boolean showForm) {
+    page(response, status, app, target, formToken, error, showForm, false);
+  }
+
+  private void page(
+      HttpServerResponse response,
+      int status,
+      AppEntry app,
+      RedirectTarget.Target target,
+      String formToken,
+      String error,
+      boolean showForm,
+      boolean signedIn) {
+    String html =
+        LoginPage.render(
+            app == null ? null : app.name(),
+            app == null ? null : gateway.settings().appUrl(app.id()),
+            target == null ? null : target.url(),
+            formToken,
+            error,
+            showForm && formToken != null,
+            signedIn);
+    response
+        .setStatusCode(status)
+        .putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("X-Frame-Options", "DENY")
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer")
+        // The form's 303 goes to an app host: form-action must allow the app domain too.
+        .putHeader(
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' https://*"
+                + cookieDomain
+                + "; frame-ancestors 'none'; base-uri 'none'")
+        .end(html);
+  }
+
+  static String origin(URI url) {
+    String scheme = url.getScheme().toLowerCase(Locale.ROOT);
+    int port = url.getPort();
+    boolean defaultPort =
+        port == -1
+            || (scheme.equals("https") && port == 443)
+            || (scheme.equals("http") && port == 80);
+    return scheme
+        + "://"
+        + url.getHost().toLowerCase(Locale.ROOT)
+        + (defaultPort ? "" : ":" + port);
+  }
+}

@@ -1,0 +1,22 @@
+package io.aideploy.gateway;
+
+/** The HTTP answer of a decision. A small fixed set, so it can be a metric tag. */
+enum Outcome {
+  ALLOW(200),
+  BAD_REQUEST(400),
+  UNAUTHENTICATED(401),
+  FORBIDDEN(403),
+  NOT_FOUND(404),
+  RATE_LIMITED(429),
+  UNAVAILABLE(503);
+
+  final int status;
+
+  Outcome(int status) {
+    this.status = status;
+  }
+
+  String tag() {
+    return name().toLowerCase();
+  }
+}

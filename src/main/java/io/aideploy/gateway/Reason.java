@@ -1,0 +1,28 @@
+package io.aideploy.gateway;
+
+/** Why a decision came out as it did. A small fixed set, so it can be a metric tag. */
+enum Reason {
+  TOKEN_OK,
+  PUBLIC_APP,
+  NO_TOKEN,
+  MALFORMED_TOKEN,
+  UNKNOWN_TOKEN,
+  TOKEN_NOT_READY,
+  TOKEN_EXPIRED,
+  INVALID_SESSION,
+  SESSION_REVOKED,
+  BAD_REDIRECT,
+  CSRF_CHECK_FAILED,
+  OTHER_NAMESPACE,
+  OUT_OF_SCOPE,
+  READER_ROLE,
+  UNKNOWN_APP,
+  MALFORMED_REQUEST,
+  RATE_LIMITED,
+  NOT_SYNCED,
+  INTERNAL_ERROR;
+
+  String tag() {
+    return name().toLowerCase();
+  }
+}

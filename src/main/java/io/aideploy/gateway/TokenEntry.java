@@ -1,0 +1,107 @@
+package io.aideploy.gateway;
+
+import io.aideploy.api.v1alpha1.AiToken;
+import io.aideploy.api.v1alpha1.Role;
+import io.aideploy.api.v1alpha1.TokenPhase;
+import io.aideploy.labels.Selector;
+import io.aideploy.labels.SelectorSyntaxException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+/**
+ * What the gateway knows of an AiToken: never its value, only the hash the operator published.
+ *
+ * @param selector the parsed scope; null when it does not parse, and then the token grants nothing
+ * @param expiresAt the earlier of spec and status expiry; null: none
+ * @param usable whether the operator reports it Ready, it is not being deleted and its expiry
+ *     parses
+ * @param lastUsedAt status.lastUsedAt as published, so that replicas do not all patch it
+ */
+record TokenEntry(
+    String namespace,
+    String name,
+    Role role,
+    Selector selector,
+    Instant expiresAt,
+    boolean usable,
+    String tokenHash,
+    Instant lastUsedAt) {
+
+  String key() {
+    return key(namespace, name);
+  }
+
+  static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+
+  /** The entry of a token, or null when it has no published hash (so no value can match it). */
+  static TokenEntry from(AiToken token) {
+    var status = token.getStatus();
+    if (status == null || status.getTokenHash() == null || status.getTokenHash().isBlank()) {
+      return null;
+    }
+    var spec = token.getSpec();
+    boolean usable =
+        status.getPhase() == TokenPhase.Ready
+            && token.getMetadata().getDeletionTimestamp() == null
+            && spec != null
+            && spec.getRole() != null;
+    Selector selector = null;
+    if (spec != null) {
+      try {
+        selector = Selector.parseTokenScope(spec.getLabelSelector());
+      } catch (SelectorSyntaxException e) {
+        // The operator reports it Invalid; here it simply matches nothing.
+      }
+    }
+    Instant expiresAt = null;
+    try {
+      expiresAt =
+          earlier(parse(spec == null ? null : spec.getExpiresAt()), parse(status.getExpiresAt()));
+    } catch (DateTimeParseException e) {
+      // An expiry we cannot read must not turn into "never expires".
+      usable = false;
+    }
+    Instant lastUsed = null;
+    try {
+      lastUsed = parse(status.getLastUsedAt());
+    } catch (DateTimeParseException e) {
+      // Only an optimisation: patch again.
+    }
+    return new TokenEntry(
+        token.getMetadata().getNamespace(),
+        token.getMetadata().getName(),
+        spec == null ? null : spec.getRole(),
+        selector,
+        expiresAt,
+        usable,
+        status.getTokenHash(),
+        lastUsed);
+  }
+
+  /** Whether the token's time is up at {@code now}. */
+  boolean isExpiredAt(Instant now) {
+    return expiresAt != null && !now.isBefore(expiresAt);
+  }
+
+  /** Whether the token covers {@code app}: same namespace and the selector matches. */
+  boolean covers(AppEntry app) {
+    return namespace.equals(app.namespace()) && selector != null && selector.matches(app.labels());
+  }
+
+  private static Instant parse(String text) {
+    return text == null || text.isBlank() ? null : OffsetDateTime.parse(text.trim()).toInstant();
+  }
+
+  private static Instant earlier(Instant a, Instant b) {
+    if (a == null) {
+      return b;
+    }
+    if (b == null) {
+      return a;
+    }
+    return a.isBefore(b) ? a : b;
+  }
+}

@@ -1,0 +1,91 @@
+package io.aideploy.gateway;
+
+import static io.aideploy.gateway.TestResources.createApp;
+import static io.aideploy.gateway.TestResources.createToken;
+import static io.aideploy.gateway.TestResources.uid;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.aideploy.api.v1alpha1.Access;
+import io.aideploy.api.v1alpha1.AiApp;
+import io.aideploy.api.v1alpha1.Role;
+import io.aideploy.testing.LocalControlPlane;
+import io.aideploy.testing.TestNamespaces;
+import io.aideploy.testing.TestOperator;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The gateway when the API server is away: it becomes ready once the API server appears after it
+ * started, and fails closed (503, unready) when its watches stay down, then recovers.
+ */
+@ExtendWith(LocalControlPlane.class)
+class GatewayResilienceIT {
+  private static final Duration WAIT = Duration.ofSeconds(90);
+
+  @Test
+  void readyWhenTheApiServerAppearsAndFailsClosedWhileItIsGone(
+      KubernetesClient admin, LocalControlPlane.Cluster cluster) throws Exception {
+    String ns = TestNamespaces.create(admin, "gw-resilience");
+    AiApp app = createApp(admin, ns, "app", Map.of(), Access.Token);
+    String value = createToken(admin, ns, "t", Role.Reader, null, null);
+
+    Config direct = Config.fromKubeconfig(Files.readString(cluster.kubeconfig()));
+    URI apiServer = URI.create(direct.getMasterUrl());
+    int port = TcpForwarder.freePort();
+    Config viaForwarder = Config.fromKubeconfig(Files.readString(cluster.kubeconfig()));
+    viaForwarder.setMasterUrl("https://127.0.0.1:" + port);
+
+    Vertx vertx = Vertx.vertx();
+    TcpForwarder forwarder = null;
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(viaForwarder).build()) {
+      GatewayRuntime gateway =
+          GatewayRuntime.start(
+              client,
+              TestOperator.settings(),
+              new SimpleMeterRegistry(),
+              Clock.systemUTC(),
+              vertx,
+              Duration.ofSeconds(2).toNanos());
+      try {
+        Thread.sleep(3_000);
+        assertThat(gateway.isReady()).isFalse();
+        assertThat(GatewayIT.auth(gateway.port(), uid(app), value).status()).isEqualTo(503);
+
+        forwarder = TcpForwarder.start(port, apiServer.getHost(), apiServer.getPort());
+        await().atMost(WAIT).until(gateway::isReady);
+        await()
+            .atMost(WAIT)
+            .until(() -> GatewayIT.auth(gateway.port(), uid(app), value).status() == 200);
+
+        // The watches are cut and cannot come back: after the grace period, no more 200s.
+        forwarder.close();
+        await()
+            .atMost(WAIT)
+            .until(() -> GatewayIT.auth(gateway.port(), uid(app), value).status() == 503);
+        assertThat(gateway.isReady()).isFalse();
+
+        forwarder = TcpForwarder.start(port, apiServer.getHost(), apiServer.getPort());
+        await().atMost(WAIT).until(gateway::isReady);
+        assertThat(GatewayIT.auth(gateway.port(), uid(app), value).status()).isEqualTo(200);
+      } finally {
+        gateway.close();
+      }
+    } finally {
+      if (forwarder != null) {
+        forwarder.close();
+      }
+      vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+  }
+}

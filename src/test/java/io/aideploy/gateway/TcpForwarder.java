@@ -1,0 +1,98 @@
+package io.aideploy.gateway;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP forwarder on a fixed local port that tests start and stop, to make the API server
+ * unreachable (not yet up, or gone mid-watch) from the gateway's point of view only.
+ */
+final class TcpForwarder implements AutoCloseable {
+  private final ServerSocket server;
+  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+  private TcpForwarder(ServerSocket server, String targetHost, int targetPort) {
+    this.server = server;
+    Thread acceptor =
+        new Thread(
+            () -> {
+              while (!server.isClosed()) {
+                try {
+                  Socket client = server.accept();
+                  Socket upstream = new Socket(targetHost, targetPort);
+                  sockets.add(client);
+                  sockets.add(upstream);
+                  pump(client, upstream);
+                  pump(upstream, client);
+                } catch (IOException e) {
+                  // closed, or the target refused: the client sees a dropped connection
+                }
+              }
+            },
+            "tcp-forwarder");
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  /** Starts forwarding {@code port} on 127.0.0.1 to the target. */
+  static TcpForwarder start(int port, String targetHost, int targetPort) {
+    try {
+      ServerSocket server = new ServerSocket();
+      server.setReuseAddress(true);
+      server.bind(new InetSocketAddress("127.0.0.1", port));
+      return new TcpForwarder(server, targetHost, targetPort);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A port that is free now (and, with luck, still free when the forwarder starts on it). */
+  static int freePort() {
+    try (ServerSocket probe = new ServerSocket(0)) {
+      return probe.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void pump(Socket from, Socket to) {
+    Thread thread =
+        new Thread(
+            () -> {
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                in.transferTo(out);
+              } catch (IOException e) {
+                // one side closed
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+              }
+            },
+            "tcp-forwarder-pump");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Stops listening and cuts every forwarded connection. */
+  @Override
+  public void close() {
+    closeQuietly(server);
+    sockets.forEach(TcpForwarder::closeQuietly);
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      // already closed
+    }
+  }
+}
