@@ -11,7 +11,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Deploys AI apps on Kubernetes behind scoped access tokens.",
-    subcommands = {OperatorCommand.class, GatewayCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      OperatorCommand.class,
+      GatewayCommand.class,
+      AllCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

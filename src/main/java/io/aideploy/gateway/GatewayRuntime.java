@@ -3,6 +3,7 @@ package io.aideploy.gateway;
 import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.AiToken;
 import io.aideploy.config.Settings;
+import io.aideploy.server.Component;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * server on the gateway port. Returns before the informers have synced; until they have, {@code
  * /auth} answers 503 and {@link #isReady()} is false.
  */
-public final class GatewayRuntime implements AutoCloseable {
+public final class GatewayRuntime implements Component {
   private static final Logger log = LoggerFactory.getLogger(GatewayRuntime.class);
 
   /** Headers beyond this size are refused by the HTTP codec (431) before any handler runs. */
@@ -56,6 +57,24 @@ public final class GatewayRuntime implements AutoCloseable {
     this.listening = listening;
     this.lastUsed = lastUsed;
     this.vertx = vertx;
+  }
+
+  /**
+   * Checks the gateway's settings before anything starts.
+   *
+   * @throws IllegalArgumentException with a message for the user when they cannot work
+   */
+  public static void check(Settings settings) {
+    try {
+      TrustedProxies.parse(settings.trustedProxies());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--trusted-proxies: " + e.getMessage(), e);
+    }
+    if (settings.sessionKey() == null) {
+      log.warn(
+          "no --session-key: browser sessions are signed with a random key, so they end when this"
+              + " process does and do not work across replicas");
+    }
   }
 
   /**
@@ -191,6 +210,7 @@ public final class GatewayRuntime implements AutoCloseable {
    * Ready once every informer has delivered its initial list, and as long as no watch has been down
    * for longer than {@link InformerHealth#GRACE_NANOS}.
    */
+  @Override
   public boolean isReady() {
     return health.isUsable();
   }

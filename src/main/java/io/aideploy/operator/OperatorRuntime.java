@@ -2,6 +2,7 @@ package io.aideploy.operator;
 
 import io.aideploy.app.AiAppReconciler;
 import io.aideploy.config.Settings;
+import io.aideploy.server.Component;
 import io.aideploy.token.AiTokenReconciler;
 import io.aideploy.token.TokenRotation;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The running reconcilers: builds the JOSDK operator from the settings and starts it. */
-public final class OperatorRuntime implements AutoCloseable {
+public final class OperatorRuntime implements Component {
   private static final Logger log = LoggerFactory.getLogger(OperatorRuntime.class);
   static final String LEASE_NAME = "aideploy-operator";
   private static final Path POD_NAMESPACE =

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -41,19 +42,22 @@ class OperatorCommandIT {
   static void startOperator(LocalControlPlane.Cluster cluster) throws IOException {
     managementPort = freePort();
     log = Files.createTempFile("operator", ".log");
+    operator = start(cluster, log, "operator", "--management-port=" + managementPort);
+  }
+
+  /** Starts {@code java -jar target/aideploy.jar ARGS} against the local control plane. */
+  static Process start(LocalControlPlane.Cluster cluster, Path log, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(cluster.projectDir().resolve("target/aideploy.jar").toString());
+    command.addAll(List.of(args));
     ProcessBuilder builder =
-        new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar",
-                    cluster.projectDir().resolve("target/aideploy.jar").toString(),
-                    "operator",
-                    "--management-port=" + managementPort))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
     builder.environment().put("AIDEPLOY_BASE_DOMAIN", "apps.cmd.test");
-    operator = builder.start();
+    return builder.start();
   }
 
   @AfterAll
@@ -141,6 +145,112 @@ class OperatorCommandIT {
     String metrics = body("/metrics");
     assertThat(metrics).contains("operator_sdk_reconciliations", "jvm_memory_used_bytes");
     assertThat(Files.readString(log)).contains("operator started").doesNotContain(token);
+  }
+
+  @Test
+  void allRunsTheGatewayOnTheOperatorsTokens(
+      LocalControlPlane.Cluster cluster, KubernetesClient client) throws Exception {
+    int gatewayPort = freePort();
+    int allManagementPort = freePort();
+    Path allLog = Files.createTempFile("all", ".log");
+    Process all =
+        start(
+            cluster,
+            allLog,
+            "all",
+            "--gateway-port=" + gatewayPort,
+            "--management-port=" + allManagementPort,
+            "--watch-namespaces=all-cmd");
+    try {
+      client
+          .resource(
+              new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName("all-cmd")
+                  .endMetadata()
+                  .build())
+          .create();
+      Path manifests = Files.createTempFile("manifests", ".yaml");
+      Files.writeString(
+          manifests,
+          """
+          apiVersion: aideploy.io/v1alpha1
+          kind: AiApp
+          metadata: {name: hello, labels: {group: A}}
+          spec: {image: ovhcom/ai-deploy-hello-world}
+          ---
+          apiVersion: aideploy.io/v1alpha1
+          kind: AiApp
+          metadata: {name: other, labels: {group: B}}
+          spec: {image: ovhcom/ai-deploy-hello-world}
+          ---
+          apiVersion: aideploy.io/v1alpha1
+          kind: AiToken
+          metadata: {name: reader-token}
+          spec: {role: Reader, labelSelector: group=A}
+          """);
+      assertThat(cluster.kubectl("apply", "-n", "all-cmd", "-f", manifests.toString()).exitCode())
+          .isZero();
+      String hello = uid(cluster, "hello");
+      String other = uid(cluster, "other");
+      String token =
+          await()
+              .atMost(WAIT)
+              .ignoreExceptions()
+              .until(
+                  () ->
+                      new String(
+                          Base64.getDecoder()
+                              .decode(
+                                  cluster
+                                      .kubectl(
+                                          "get",
+                                          "secret",
+                                          "reader-token",
+                                          "-n",
+                                          "all-cmd",
+                                          "-o",
+                                          "jsonpath={.data.token}")
+                                      .output()
+                                      .strip()),
+                          StandardCharsets.UTF_8),
+                  TokenValue::isWellFormed);
+      await()
+          .atMost(WAIT)
+          .ignoreExceptions()
+          .until(() -> http(allManagementPort, "/readyz", null).statusCode() == 200);
+      await()
+          .atMost(WAIT)
+          .until(() -> http(gatewayPort, "/auth?app=" + hello, token).statusCode() == 200);
+      assertThat(http(gatewayPort, "/auth?app=" + other, token).statusCode()).isEqualTo(403);
+      assertThat(http(gatewayPort, "/auth?app=" + hello, null).statusCode()).isEqualTo(401);
+      assertThat(Files.readString(allLog)).doesNotContain(token);
+    } finally {
+      all.destroy();
+      all.waitFor();
+    }
+  }
+
+  private static String uid(LocalControlPlane.Cluster cluster, String app) {
+    return await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                cluster
+                    .kubectl("get", "aiapp", app, "-n", "all-cmd", "-o", "jsonpath={.metadata.uid}")
+                    .output()
+                    .strip(),
+            uid -> uid.length() == 36);
+  }
+
+  private static HttpResponse<String> http(int port, String path, String token) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(5));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static int get(String path) throws Exception {

@@ -79,8 +79,10 @@ public class IngressDependent extends AppChildDependent<Ingress> {
     }
     String gateway = settings.gatewayUrl().toString().replaceAll("/+$", "");
     annotations.put(AUTH_URL, gateway + "/auth?app=" + app.getMetadata().getUid());
+    String login = settings.loginUrl().toString();
     annotations.put(
-        AUTH_SIGNIN, settings.loginUrl() + "?rd=$scheme://$http_host$escaped_request_uri");
+        AUTH_SIGNIN,
+        login + (login.contains("?") ? "&" : "?") + "rd=$scheme://$http_host$escaped_request_uri");
     annotations.put(AUTH_RESPONSE_HEADERS, RESPONSE_HEADERS);
     return annotations;
   }
