@@ -158,14 +158,19 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
   /** Deletes the Secret itself: the value must die with the token, not whenever the GC runs. */
   @Override
   public DeleteControl cleanup(AiToken token, Context<AiToken> context) {
-    context
-        .getSecondaryResource(Secret.class)
-        .filter(secret -> TokenSecrets.ownedBy(secret, token))
-        .ifPresent(
-            secret -> {
-              context.getClient().resource(secret).delete();
-              log.info("deleted Secret {}", secret.getMetadata().getName());
-            });
+    // Read it from the API server: an orphaning delete may already have stripped the owner
+    // reference that maps the cached Secret to this token.
+    Secret secret =
+        context
+            .getClient()
+            .secrets()
+            .inNamespace(token.getMetadata().getNamespace())
+            .withName(TokenSecrets.secretName(token))
+            .get();
+    if (secret != null && TokenSecrets.ownedBy(secret, token)) {
+      context.getClient().resource(secret).delete();
+      log.info("deleted Secret {}", secret.getMetadata().getName());
+    }
     return DeleteControl.defaultDelete();
   }
 

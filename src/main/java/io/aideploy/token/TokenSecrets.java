@@ -63,9 +63,20 @@ public final class TokenSecrets {
     }
   }
 
-  /** Whether {@code secret} belongs to {@code token} (and so may be overwritten). */
+  /**
+   * Whether {@code secret} belongs to {@code token} (and so may be overwritten or deleted): it is
+   * owned by it, or it is our token Secret for that name with its owner reference stripped, as the
+   * garbage collector does when the token is deleted with {@code --cascade=orphan}.
+   */
   public static boolean ownedBy(Secret secret, AiToken token) {
-    return secret.getMetadata().getOwnerReferences().stream()
-        .anyMatch(ref -> token.getMetadata().getUid().equals(ref.getUid()));
+    var owners = secret.getMetadata().getOwnerReferences();
+    if (!owners.isEmpty()) {
+      return owners.stream().anyMatch(ref -> token.getMetadata().getUid().equals(ref.getUid()));
+    }
+    Map<String, String> labels = secret.getMetadata().getLabels();
+    return TYPE.equals(secret.getType())
+        && labels != null
+        && ReservedLabels.MANAGER.equals(labels.get(ReservedLabels.MANAGED_BY))
+        && token.getMetadata().getName().equals(labels.get(TOKEN_LABEL));
   }
 }

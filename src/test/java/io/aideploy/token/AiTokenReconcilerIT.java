@@ -227,15 +227,12 @@ class AiTokenReconcilerIT {
     createApp("three", Map.of("group", "A", "ovh/type", "job"));
     awaitStatus("team-a", s -> Integer.valueOf(2).equals(s.getMatchedApps()));
 
-    client
-        .resources(AiApp.class)
-        .inNamespace(namespace)
-        .withName("two")
-        .edit(
-            a -> {
-              a.getMetadata().getLabels().put("group", "A");
-              return a;
-            });
+    editApp(
+        "two",
+        a -> {
+          a.getMetadata().getLabels().put("group", "A");
+          return a;
+        });
     awaitStatus("team-a", s -> Integer.valueOf(3).equals(s.getMatchedApps()));
     client.resources(AiApp.class).inNamespace(namespace).withName("one").delete();
     awaitStatus("team-a", s -> Integer.valueOf(2).equals(s.getMatchedApps()));
@@ -301,6 +298,16 @@ class AiTokenReconcilerIT {
         .until(
             () ->
                 client.resources(AiToken.class).inNamespace(namespace).withName(name).edit(change)
+                    != null);
+  }
+
+  private void editApp(String name, UnaryOperator<AiApp> change) {
+    await()
+        .atMost(WAIT)
+        .ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .until(
+            () ->
+                client.resources(AiApp.class).inNamespace(namespace).withName(name).edit(change)
                     != null);
   }
 
