@@ -14,13 +14,11 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /** Derives an AiApp's status from its Deployment and Pods, as SPEC section 3 describes. */
 public final class AppStatusCalculator {
-  public static final String READY = "Ready";
 
   /** Container waiting reasons that mean the app cannot start without a change. */
   private static final Set<String> FAILING_REASONS =
@@ -141,21 +139,13 @@ public final class AppStatusCalculator {
 
   private static Condition readyCondition(
       boolean ready, String reason, String message, AiApp app, Instant now) {
-    Condition condition =
-        new Condition(READY, ready, reason, message, app.getMetadata().getGeneration());
-    Condition previous =
-        app.getStatus() == null
-            ? null
-            : app.getStatus().getConditions().stream()
-                .filter(c -> READY.equals(c.getType()))
-                .findFirst()
-                .orElse(null);
-    // lastTransitionTime moves only when the status flips, as Kubernetes conditions do.
-    condition.setLastTransitionTime(
-        previous != null && Objects.equals(previous.getStatus(), condition.getStatus())
-            ? previous.getLastTransitionTime()
-            : now.toString());
-    return condition;
+    return Condition.ready(
+        ready,
+        reason,
+        message,
+        app.getMetadata().getGeneration(),
+        app.getStatus() == null ? null : app.getStatus().getConditions(),
+        now);
   }
 
   private static int orZero(Integer value) {

@@ -28,7 +28,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -47,7 +46,6 @@ import org.slf4j.LoggerFactory;
     generationAwareEventProcessing = false)
 public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> {
   public static final String NAME = "aitoken";
-  public static final String READY = "Ready";
 
   /** Margin after expiresAt before re-checking, so that the check lands after it, not before. */
   private static final Duration EXPIRY_MARGIN = Duration.ofMillis(20);
@@ -256,20 +254,13 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
 
   private Condition condition(
       boolean ready, String reason, String message, AiToken token, AiTokenStatus previous) {
-    Condition condition =
-        new Condition(READY, ready, reason, message, token.getMetadata().getGeneration());
-    Condition old =
-        previous == null
-            ? null
-            : previous.getConditions().stream()
-                .filter(c -> READY.equals(c.getType()))
-                .findFirst()
-                .orElse(null);
-    condition.setLastTransitionTime(
-        old != null && Objects.equals(old.getStatus(), condition.getStatus())
-            ? old.getLastTransitionTime()
-            : rotation.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    return condition;
+    return Condition.ready(
+        ready,
+        reason,
+        message,
+        token.getMetadata().getGeneration(),
+        previous == null ? null : previous.getConditions(),
+        rotation.now());
   }
 
   /** lastUsedAt belongs to the gateway: the operator neither compares nor writes it. */

@@ -2,11 +2,16 @@ package io.aideploy.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Objects;
 
 /** One observation about a resource, shaped like the Kubernetes metav1.Condition. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Condition {
+  public static final String READY = "Ready";
+
   @JsonPropertyDescription("Kind of observation, e.g. Ready.")
   private String type;
 
@@ -27,12 +32,35 @@ public class Condition {
 
   public Condition() {}
 
-  public Condition(String type, boolean status, String reason, String message, long generation) {
+  public Condition(String type, boolean status, String reason, String message, Long generation) {
     this.type = type;
     this.status = status ? "True" : "False";
     this.reason = reason;
     this.message = message;
     this.observedGeneration = generation;
+  }
+
+  /**
+   * A {@code Ready} condition whose lastTransitionTime moves only when its status flips from the
+   * one in {@code previous} (as Kubernetes conditions do); {@code now} otherwise.
+   */
+  public static Condition ready(
+      boolean ready,
+      String reason,
+      String message,
+      Long generation,
+      List<Condition> previous,
+      Instant now) {
+    Condition condition = new Condition(READY, ready, reason, message, generation);
+    Condition old =
+        previous == null
+            ? null
+            : previous.stream().filter(c -> READY.equals(c.getType())).findFirst().orElse(null);
+    condition.setLastTransitionTime(
+        old != null && Objects.equals(old.getStatus(), condition.getStatus())
+            ? old.getLastTransitionTime()
+            : now.truncatedTo(ChronoUnit.SECONDS).toString());
+    return condition;
   }
 
   public String getType() {
