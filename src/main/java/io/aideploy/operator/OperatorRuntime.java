@@ -6,6 +6,7 @@ import io.aideploy.server.Component;
 import io.aideploy.token.AiTokenReconciler;
 import io.aideploy.token.TokenRotation;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -14,6 +15,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +26,8 @@ public final class OperatorRuntime implements Component {
   static final String LEASE_NAME = "aideploy-operator";
   private static final Path POD_NAMESPACE =
       Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+
+  private static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
 
   private final Operator operator;
 
@@ -46,8 +51,19 @@ public final class OperatorRuntime implements Component {
                           .notCollectingMetricsPerResource()
                           .build());
               if (settings.leaderElection()) {
+                String identity = leaderIdentity();
+                log.info("taking part in leader election for Lease {} as {}", LEASE_NAME, identity);
                 o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(LEASE_NAME, leaseNamespace(settings)));
+                    new LeaderElectionConfiguration(
+                        LEASE_NAME,
+                        leaseNamespace(settings),
+                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                        identity,
+                        new LeaderCallbacks(
+                            () -> {}, OperatorRuntime::lostLeadership, leader -> {}),
+                        false));
               }
             });
     EventRecorder events = new EventRecorder(client, clock);
@@ -76,6 +92,25 @@ public final class OperatorRuntime implements Component {
     return info.isStarted() && info.allEventSourcesAreHealthy();
   }
 
+  /**
+   * A replica that loses the lease while running must stop reconciling: it exits and Kubernetes
+   * restarts it as a standby. JOSDK's own exit would run on the elector's thread, which a clean
+   * shutdown (SIGTERM, releasing the lease) waits for: a deadlock. So exit from a fresh thread, and
+   * not at all when the loss is our own shutdown.
+   */
+  private static void lostLeadership() {
+    if (!SHUTTING_DOWN.get()) {
+      log.error("lost the leader-election lease; exiting so that a standby takes over");
+      new Thread(() -> System.exit(1), "exit-on-lost-lease").start();
+    }
+  }
+
+  /** The pod name (HOSTNAME in a pod), made unique so that two processes never share it. */
+  private static String leaderIdentity() {
+    String host = System.getenv().getOrDefault("HOSTNAME", "aideploy");
+    return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
   private static String leaseNamespace(Settings settings) {
     if (settings.leaderElectionNamespace() != null) {
       return settings.leaderElectionNamespace();
@@ -89,6 +124,7 @@ public final class OperatorRuntime implements Component {
 
   @Override
   public void close() {
+    SHUTTING_DOWN.set(true);
     operator.stop();
   }
 }

@@ -62,6 +62,9 @@ class OperatorCommandIT {
 
   @AfterAll
   static void stopOperator() throws Exception {
+    if (operator == null) {
+      return;
+    }
     operator.destroy();
     operator.waitFor();
   }
@@ -229,6 +232,80 @@ class OperatorCommandIT {
       all.destroy();
       all.waitFor();
     }
+  }
+
+  @Test
+  void replicasWithLeaderElectionShareOneLease(
+      LocalControlPlane.Cluster cluster, KubernetesClient client) throws Exception {
+    String namespace = TestNamespaces.create(client, "leader");
+    List<Process> replicas = new ArrayList<>();
+    Path[] logs = {
+      Files.createTempFile("leader-a", ".log"), Files.createTempFile("leader-b", ".log")
+    };
+    try {
+      for (Path replicaLog : logs) {
+        replicas.add(
+            start(
+                cluster,
+                replicaLog,
+                "operator",
+                "--leader-election",
+                "--leader-election-namespace=" + namespace,
+                "--watch-namespaces=" + namespace,
+                "--management-port=" + freePort()));
+      }
+      var lease = client.leases().inNamespace(namespace).withName("aideploy-operator");
+      String holder =
+          await()
+              .atMost(WAIT)
+              .until(
+                  () -> lease.get() == null ? null : lease.get().getSpec().getHolderIdentity(),
+                  java.util.Objects::nonNull);
+      applyApp(cluster, namespace, "first");
+      awaitChildren(cluster, namespace, "first");
+
+      // Stop the leader: the other replica takes the lease over and reconciles.
+      int leader = Files.readString(logs[0]).contains("as " + holder) ? 0 : 1;
+      replicas.get(leader).destroy();
+      replicas.get(leader).waitFor();
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> lease.get().getSpec().getHolderIdentity(), h -> h != null && !h.equals(holder));
+      applyApp(cluster, namespace, "second");
+      awaitChildren(cluster, namespace, "second");
+    } finally {
+      for (Process replica : replicas) {
+        replica.destroy();
+        replica.waitFor();
+      }
+    }
+  }
+
+  private static void applyApp(LocalControlPlane.Cluster cluster, String namespace, String name)
+      throws IOException {
+    Path manifest = Files.createTempFile(name, ".yaml");
+    Files.writeString(
+        manifest,
+        "apiVersion: aideploy.io/v1alpha1\nkind: AiApp\nmetadata: {name: "
+            + name
+            + "}\nspec: {image: nginx}\n");
+    assertThat(cluster.kubectl("apply", "-n", namespace, "-f", manifest.toString()).exitCode())
+        .isZero();
+  }
+
+  private static void awaitChildren(
+      LocalControlPlane.Cluster cluster, String namespace, String name) {
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        cluster
+                            .kubectl(
+                                "get", "deployment," + "service", "-n", namespace, "-o", "name")
+                            .output())
+                    .contains("deployment.apps/" + name, "service/" + name));
   }
 
   private static String uid(LocalControlPlane.Cluster cluster, String app) {
