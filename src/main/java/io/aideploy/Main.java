@@ -33,9 +33,11 @@ public class Main implements Runnable {
   /** The command tree, also used by tests to run commands in-process. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
-    // picocli writes the script: `source <(aideploy completion)` in bash or zsh.
-    cli.addSubcommand("completion", new AutoComplete.GenerateCompletion());
-    cli.getSubcommands().get("completion").getCommandSpec().usageMessage().hidden(false);
+    // picocli writes the script: `source <(aideploy generate-completion)` in bash or zsh. Its own
+    // name is kept because its help text tells people to run exactly that.
+    CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
+    completion.getCommandSpec().usageMessage().hidden(false);
+    cli.addSubcommand(completion);
     CliErrors errors = new CliErrors();
     return cli.setExecutionExceptionHandler(errors).setParameterExceptionHandler(errors);
   }
