@@ -17,15 +17,19 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -180,7 +184,12 @@ class CliIT {
         issued(kube(ns, "token", "create", "reader", "--role", "read", "-l", "group=A"));
     String op = issued(kube(ns, "token", "create", "op", "--role", "operator", "-l", "group=A"));
 
-    await().atMost(WAIT).until(() -> viaGateway(op, "app", "ls").out(), out -> out.contains("web"));
+    // The gateway learns of new tokens through its watch: wait until it knows both.
+    for (String token : List.of(op, reader)) {
+      await()
+          .atMost(WAIT)
+          .until(() -> viaGateway(token, "app", "ls").out(), out -> out.contains("web"));
+    }
     CliRun listed = viaGateway(reader, "app", "ls");
     assertThat(listed.exitCode()).as(listed.err()).isZero();
     assertThat(listed.out()).contains("web", uid(web)).doesNotContain("batch");
@@ -211,6 +220,79 @@ class CliIT {
     CliRun deleted = viaGateway(op, "app", "delete", "web", "--yes");
     assertThat(deleted.exitCode()).as(deleted.err()).isZero();
     await().atMost(WAIT).until(() -> client.resource(web).get() == null);
+  }
+
+  @Test
+  void theLauncherAndTheKubectlPluginRunThePackagedJar(LocalControlPlane.Cluster cluster)
+      throws Exception {
+    String ns = TestNamespaces.create(client, "cli-plugin");
+    String hello = uid(createApp(ns, "hello", "A"));
+    Path bin = cluster.projectDir().resolve("bin");
+
+    Launched help = launch(cluster, Map.of(), bin.resolve("aideploy").toString(), "--help");
+    assertThat(help.exitCode()).as(help.err()).isZero();
+    assertThat(help.out()).contains("Usage: aideploy", "app", "token");
+
+    // kubectl finds kubectl-aideploy on the PATH and hands it everything after "aideploy".
+    String kubectl = cluster.binDir().resolve("kubectl").toString();
+    Launched created =
+        launch(
+            cluster,
+            Map.of(),
+            kubectl,
+            "aideploy",
+            "token",
+            "create",
+            "plugin-token",
+            "--role",
+            "read",
+            "-l",
+            "group=A",
+            "-n",
+            ns);
+    assertThat(created.exitCode()).as(created.err()).isZero();
+    String value = created.out().strip();
+    assertThat(TokenValue.isWellFormed(value)).as(created.out()).isTrue();
+    await().atMost(WAIT).until(() -> auth(hello, value) == 200);
+    Launched listed = launch(cluster, Map.of(), kubectl, "aideploy", "token", "ls", "-n", ns);
+    assertThat(listed.out()).contains("plugin-token", "Reader").doesNotContain(value);
+
+    Launched noJar =
+        launch(
+            cluster,
+            Map.of("AIDEPLOY_JAR", "/nonexistent/aideploy.jar"),
+            bin.resolve("aideploy").toString(),
+            "--help");
+    assertThat(noJar.exitCode()).isEqualTo(4);
+    assertThat(noJar.err()).contains("mvn -B package");
+  }
+
+  private record Launched(int exitCode, String out, String err) {}
+
+  /** Runs a program with bin/ first on the PATH and the test cluster's kubeconfig. */
+  private static Launched launch(
+      LocalControlPlane.Cluster cluster, Map<String, String> env, String... command)
+      throws Exception {
+    Path out = Files.createTempFile("cli", ".out");
+    Path err = Files.createTempFile("cli", ".err");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
+    builder
+        .environment()
+        .put(
+            "PATH",
+            cluster.projectDir().resolve("bin")
+                + File.pathSeparator
+                + Path.of(System.getProperty("java.home"), "bin")
+                + File.pathSeparator
+                + System.getenv("PATH"));
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    if (!process.waitFor(2, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+    }
+    return new Launched(process.exitValue(), Files.readString(out), Files.readString(err));
   }
 
   /** The CLI against the cluster, in namespace {@code ns}. */
