@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import javax.net.ssl.SSLException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -63,7 +64,13 @@ public final class CliErrors implements IExecutionExceptionHandler, IParameterEx
         e.getStatus() != null && e.getStatus().getMessage() != null
             ? e.getStatus().getMessage()
             : e.getMessage();
-    if (e.getCode() <= 0 && isConnectionFailure(e)) {
+    if (e.getCode() <= 0 && hasCause(e, SSLException.class)) {
+      return CliException.unavailable(
+          "cannot verify the Kubernetes API server's certificate ("
+              + oneLine(rootMessage(e))
+              + "); check the certificate-authority of your kube context");
+    }
+    if (e.getCode() <= 0 && hasCause(e, IOException.class)) {
       return CliException.unavailable(
           "cannot reach the Kubernetes API server ("
               + oneLine(rootMessage(e))
@@ -84,9 +91,9 @@ public final class CliErrors implements IExecutionExceptionHandler, IParameterEx
     };
   }
 
-  private static boolean isConnectionFailure(Throwable e) {
+  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof IOException) {
+      if (type.isInstance(cause)) {
         return true;
       }
     }
