@@ -1,7 +1,11 @@
 package io.aideploy;
 
+import io.aideploy.cli.AppCommand;
+import io.aideploy.cli.CliErrors;
+import io.aideploy.cli.TokenCommand;
 import io.aideploy.gateway.GatewayCommand;
 import io.aideploy.operator.OperatorCommand;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +19,8 @@ import picocli.CommandLine.Command;
       OperatorCommand.class,
       GatewayCommand.class,
       AllCommand.class,
+      AppCommand.class,
+      TokenCommand.class,
       CommandLine.HelpCommand.class
     })
 public class Main implements Runnable {
@@ -26,7 +32,14 @@ public class Main implements Runnable {
 
   /** The command tree, also used by tests to run commands in-process. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    // picocli writes the script: `source <(aideploy generate-completion)` in bash or zsh. Its own
+    // name is kept because its help text tells people to run exactly that.
+    CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
+    completion.getCommandSpec().usageMessage().hidden(false);
+    cli.addSubcommand(completion);
+    CliErrors errors = new CliErrors();
+    return cli.setExecutionExceptionHandler(errors).setParameterExceptionHandler(errors);
   }
 
   @Override

@@ -1,0 +1,347 @@
+package io.aideploy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aideploy.api.v1alpha1.AiApp;
+import io.aideploy.api.v1alpha1.AiAppSpec;
+import io.aideploy.api.v1alpha1.AppState;
+import io.aideploy.crypto.TokenValue;
+import io.aideploy.gateway.GatewayRuntime;
+import io.aideploy.testing.LocalControlPlane;
+import io.aideploy.testing.TestNamespaces;
+import io.aideploy.testing.TestOperator;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * OVHcloud's token scenario driven only through the CLI (in-process, as {@code aideploy …}),
+ * against the real control plane with the operator and a gateway running; and the lifecycle API
+ * used with a token and no cluster access at all.
+ */
+@ExtendWith(LocalControlPlane.class)
+class CliIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient http = HttpClient.newHttpClient();
+
+  private static KubernetesClient client;
+  private static String kubeconfig;
+  private static TestOperator operator;
+  private static Vertx vertx;
+  private static GatewayRuntime gateway;
+  private static String gatewayUrl;
+
+  @BeforeAll
+  static void start(LocalControlPlane.Cluster cluster, KubernetesClient kubernetes) {
+    client = kubernetes;
+    kubeconfig = cluster.kubeconfig().toString();
+    operator = TestOperator.start(client);
+    vertx = Vertx.vertx();
+    gateway =
+        GatewayRuntime.start(
+            client,
+            TestOperator.settings().withFailedAuthLimit(10_000),
+            new SimpleMeterRegistry(),
+            Clock.systemUTC(),
+            vertx);
+    await().atMost(WAIT).until(gateway::isReady);
+    gatewayUrl = "http://127.0.0.1:" + gateway.port();
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+    vertx.close().toCompletionStage().toCompletableFuture().join();
+    operator.close();
+  }
+
+  @Test
+  void theTokenScenarioOfTheOvhcloudGuide() throws Exception {
+    String ns = TestNamespaces.create(client, "cli");
+    String hello = uid(createApp(ns, "hello", "A"));
+    String other = uid(createApp(ns, "other", "B"));
+
+    CliRun apps = kube(ns, "app", "ls");
+    assertThat(apps.exitCode()).as(apps.err()).isZero();
+    assertThat(apps.out()).contains("NAME", "ID", "PHASE", "URL", "LABELS", "hello", hello);
+    assertThat(apps.out().lines().filter(l -> l.startsWith("hello")).findFirst().orElseThrow())
+        .contains("group=A")
+        .doesNotContain("ovh/");
+
+    CliRun created =
+        kube(
+            ns, "token", "create", "reader-token", "--role", "read", "--label-selector", "group=A");
+    assertThat(created.exitCode()).as(created.err()).isZero();
+    String value = created.out().strip();
+    assertThat(TokenValue.isWellFormed(value)).as(created.out()).isTrue();
+    assertThat(created.err()).contains("only time").doesNotContain(value);
+
+    // The printed value is the one the gateway accepts, and only for group=A.
+    await().atMost(WAIT).until(() -> auth(hello, value) == 200);
+    assertThat(auth(other, value)).isEqualTo(403);
+
+    CliRun tokens = kube(ns, "token", "ls");
+    assertThat(tokens.exitCode()).as(tokens.err()).isZero();
+    assertThat(tokens.out())
+        .contains("NAME", "ROLE", "SELECTOR", "PHASE", "APPS", "LAST USED")
+        .contains("reader-token", "Reader", "group=A", "Ready", TokenValue.prefix(value))
+        .doesNotContain(value);
+    CliRun tokensJson = kube(ns, "token", "ls", "-o", "json");
+    JsonNode item = JSON.readTree(tokensJson.out()).get("items").get(0);
+    assertThat(item.get("name").asText()).isEqualTo("reader-token");
+    assertThat(item.get("role").asText()).isEqualTo("Reader");
+    assertThat(item.has("token")).isFalse();
+    assertThat(tokensJson.out()).doesNotContain(value);
+
+    CliRun regenerated = kube(ns, "token", "regenerate", "reader-token");
+    assertThat(regenerated.exitCode()).as(regenerated.err()).isZero();
+    String renewed = regenerated.out().strip();
+    assertThat(TokenValue.isWellFormed(renewed)).isTrue();
+    assertThat(renewed).isNotEqualTo(value);
+    await().atMost(WAIT).until(() -> auth(hello, renewed) == 200);
+    await().atMost(WAIT).until(() -> auth(hello, value) == 401);
+
+    CliRun deleted = kube(ns, "token", "delete", "reader-token");
+    assertThat(deleted.exitCode()).as(deleted.err()).isZero();
+    await().atMost(WAIT).until(() -> auth(hello, renewed) == 401);
+    CliRun again = kube(ns, "token", "delete", "reader-token");
+    assertThat(again.exitCode()).isEqualTo(CliException.NOT_FOUND);
+    assertThat(again.errLines()).singleElement().asString().contains("no token reader-token");
+  }
+
+  @Test
+  void appCommandsOnTheKubernetesApi() throws Exception {
+    String ns = TestNamespaces.create(client, "cli-app");
+    AiApp app = createApp(ns, "hello", "A");
+    String id = uid(app);
+
+    await()
+        .atMost(WAIT)
+        .until(() -> kube(ns, "app", "url", "hello").out().strip(), url -> !url.isEmpty());
+    assertThat(kube(ns, "app", "url", id).out().strip())
+        .isEqualTo("https://" + id + "." + TestOperator.BASE_DOMAIN + "/");
+
+    CliRun get = kube(ns, "app", "get", "hello");
+    assertThat(get.exitCode()).as(get.err()).isZero();
+    assertThat(get.out())
+        .contains("Name:", "hello", "ID:", id, "group=A")
+        .contains("ovh/id=" + id + "  (reserved")
+        .contains("ovh/type=app  (reserved");
+    JsonNode json = JSON.readTree(kube(ns, "app", "get", id, "-o", "json").out());
+    assertThat(json.get("name").asText()).isEqualTo("hello");
+    assertThat(json.get("labels").get("group").asText()).isEqualTo("A");
+
+    CliRun reserved = kube(ns, "app", "set-label", "hello", "ovh/id", "spoofed");
+    assertThat(reserved.exitCode()).isEqualTo(CliException.USAGE);
+    CliRun labelled = kube(ns, "app", "set-label", "hello", "tier", "gold");
+    assertThat(labelled.exitCode()).as(labelled.err()).isZero();
+    assertThat(client.resource(app).get().getMetadata().getLabels()).containsEntry("tier", "gold");
+
+    assertThat(kube(ns, "app", "stop", "hello").exitCode()).isZero();
+    assertThat(client.resource(app).get().getSpec().getState()).isEqualTo(AppState.Stopped);
+    assertThat(kube(ns, "app", "start", id).exitCode()).isZero();
+    assertThat(client.resource(app).get().getSpec().getState()).isEqualTo(AppState.Running);
+
+    CliRun missing = kube(ns, "app", "get", "nope");
+    assertThat(missing.exitCode()).isEqualTo(CliException.NOT_FOUND);
+    assertThat(missing.errLines()).singleElement().asString().contains("no app named");
+
+    assertThat(kube(ns, "app", "delete", "hello").exitCode()).isEqualTo(CliException.USAGE);
+    assertThat(client.resource(app).get()).isNotNull();
+    CliRun deleted = kube(ns, "app", "delete", "hello", "--yes");
+    assertThat(deleted.exitCode()).as(deleted.err()).isZero();
+    await().atMost(WAIT).until(() -> client.resource(app).get() == null);
+  }
+
+  @Test
+  void lifecycleThroughTheGatewayWithOnlyAToken() throws Exception {
+    String ns = TestNamespaces.create(client, "cli-api");
+    AiApp web = createApp(ns, "web", "A");
+    createApp(ns, "batch", "B");
+    String reader =
+        issued(kube(ns, "token", "create", "reader", "--role", "read", "-l", "group=A"));
+    String op = issued(kube(ns, "token", "create", "op", "--role", "operator", "-l", "group=A"));
+
+    // The gateway learns of new tokens through its watch: wait until it knows both.
+    for (String token : List.of(op, reader)) {
+      await()
+          .atMost(WAIT)
+          .until(() -> viaGateway(token, "app", "ls").out(), out -> out.contains("web"));
+    }
+    CliRun listed = viaGateway(reader, "app", "ls");
+    assertThat(listed.exitCode()).as(listed.err()).isZero();
+    assertThat(listed.out()).contains("web", uid(web)).doesNotContain("batch");
+
+    CliRun refused = viaGateway(reader, "app", "stop", "web");
+    assertThat(refused.exitCode()).isEqualTo(CliException.REFUSED);
+    assertThat(refused.errLines())
+        .singleElement()
+        .asString()
+        .contains("Reader")
+        .contains("Operator token");
+    assertThat(client.resource(web).get().getSpec().getState()).isEqualTo(AppState.Running);
+
+    CliRun stopped = viaGateway(op, "app", "stop", "web");
+    assertThat(stopped.exitCode()).as(stopped.err()).isZero();
+    assertThat(client.resource(web).get().getSpec().getState()).isEqualTo(AppState.Stopped);
+    JsonNode started = JSON.readTree(viaGateway(op, "app", "start", uid(web), "-o", "json").out());
+    assertThat(started.get("state").asText()).isEqualTo("Running");
+
+    CliRun hidden = viaGateway(op, "app", "get", "batch");
+    assertThat(hidden.exitCode()).isEqualTo(CliException.NOT_FOUND);
+    CliRun bad = viaGateway(TokenValue.generate(), "app", "ls");
+    assertThat(bad.exitCode()).isEqualTo(CliException.REFUSED);
+    assertThat(bad.errLines()).singleElement().asString().contains("refused the token");
+
+    assertThat(viaGateway(reader, "app", "delete", "web", "--yes").exitCode())
+        .isEqualTo(CliException.REFUSED);
+    CliRun deleted = viaGateway(op, "app", "delete", "web", "--yes");
+    assertThat(deleted.exitCode()).as(deleted.err()).isZero();
+    await().atMost(WAIT).until(() -> client.resource(web).get() == null);
+  }
+
+  @Test
+  void theLauncherAndTheKubectlPluginRunThePackagedJar(LocalControlPlane.Cluster cluster)
+      throws Exception {
+    String ns = TestNamespaces.create(client, "cli-plugin");
+    String hello = uid(createApp(ns, "hello", "A"));
+    Path bin = cluster.projectDir().resolve("bin");
+
+    Launched help = launch(cluster, Map.of(), bin.resolve("aideploy").toString(), "--help");
+    assertThat(help.exitCode()).as(help.err()).isZero();
+    assertThat(help.out()).contains("Usage: aideploy", "app", "token");
+
+    // kubectl finds kubectl-aideploy on the PATH and hands it everything after "aideploy".
+    String kubectl = cluster.binDir().resolve("kubectl").toString();
+    Launched created =
+        launch(
+            cluster,
+            Map.of(),
+            kubectl,
+            "aideploy",
+            "token",
+            "create",
+            "plugin-token",
+            "--role",
+            "read",
+            "-l",
+            "group=A",
+            "-n",
+            ns);
+    assertThat(created.exitCode()).as(created.err()).isZero();
+    String value = created.out().strip();
+    assertThat(TokenValue.isWellFormed(value)).as(created.out()).isTrue();
+    await().atMost(WAIT).until(() -> auth(hello, value) == 200);
+    Launched listed = launch(cluster, Map.of(), kubectl, "aideploy", "token", "ls", "-n", ns);
+    assertThat(listed.out()).contains("plugin-token", "Reader").doesNotContain(value);
+
+    Launched noJar =
+        launch(
+            cluster,
+            Map.of("AIDEPLOY_JAR", "/nonexistent/aideploy.jar"),
+            bin.resolve("aideploy").toString(),
+            "--help");
+    assertThat(noJar.exitCode()).isEqualTo(4);
+    assertThat(noJar.err()).contains("mvn -B package");
+  }
+
+  private record Launched(int exitCode, String out, String err) {}
+
+  /** Runs a program with bin/ first on the PATH and the test cluster's kubeconfig. */
+  private static Launched launch(
+      LocalControlPlane.Cluster cluster, Map<String, String> env, String... command)
+      throws Exception {
+    Path out = Files.createTempFile("cli", ".out");
+    Path err = Files.createTempFile("cli", ".err");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
+    builder
+        .environment()
+        .put(
+            "PATH",
+            cluster.projectDir().resolve("bin")
+                + File.pathSeparator
+                + Path.of(System.getProperty("java.home"), "bin")
+                + File.pathSeparator
+                + System.getenv("PATH"));
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    if (!process.waitFor(2, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+    }
+    return new Launched(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  /** The CLI against the cluster, in namespace {@code ns}. */
+  private static CliRun kube(String ns, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("-n", ns, "--kubeconfig", kubeconfig));
+    return CliRun.of(all);
+  }
+
+  /**
+   * The CLI against the gateway only. The kubeconfig points nowhere: any use of the cluster would
+   * fail the command.
+   */
+  private static CliRun viaGateway(String token, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(
+        List.of("--url", gatewayUrl, "--token", token, "--kubeconfig", "/nonexistent/kubeconfig"));
+    return CliRun.of(all);
+  }
+
+  private static String issued(CliRun run) {
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    return run.out().strip();
+  }
+
+  private static AiApp createApp(String ns, String name, String group) {
+    AiApp app = new AiApp();
+    app.setMetadata(
+        new ObjectMetaBuilder()
+            .withNamespace(ns)
+            .withName(name)
+            .withLabels(Map.of("group", group))
+            .build());
+    AiAppSpec spec = new AiAppSpec();
+    spec.setImage("ovhcom/ai-deploy-hello-world");
+    app.setSpec(spec);
+    return client.resource(app).create();
+  }
+
+  private static String uid(AiApp app) {
+    return app.getMetadata().getUid();
+  }
+
+  private static int auth(String app, String token) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(gatewayUrl + "/auth?app=" + app))
+            .header("Authorization", "Bearer " + token)
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+}
