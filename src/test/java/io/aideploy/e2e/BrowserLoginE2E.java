@@ -102,7 +102,7 @@ class BrowserLoginE2E {
         .startsWith("https://" + IngressStack.LOGIN_HOST + "/login?rd=");
     assertThat(browser.getTitle()).contains("Login with token");
     assertThat(text()).contains("hello");
-    screenshot(Path.of("docs/login-page.png"));
+    screenshot(Path.of("target/login-page.png"));
 
     // A wrong token: an error on the page, still the form.
     signIn("aid_" + "x".repeat(38));
@@ -149,7 +149,10 @@ class BrowserLoginE2E {
     return browser.findElement(By.tagName("body")).getText();
   }
 
-  /** Saves what the browser shows, for the docs; a human looks at it. */
+  /**
+   * Saves what the browser shows. Under {@code target/}, so that test runs leave the work tree
+   * clean; when the page changes, look at it and copy it over {@code docs/login-page.png}.
+   */
   private static void screenshot(Path relative) throws Exception {
     Path shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE).toPath();
     Path target = stack.cluster.projectDir().resolve(relative);
