@@ -112,6 +112,27 @@ class NginxAuthE2E {
   }
 
   @Test
+  void aPublicAppAddedLaterIsServedWithoutAToken() throws Exception {
+    stack.apply(
+        """
+        apiVersion: aideploy.io/v1alpha1
+        kind: AiApp
+        metadata: {name: open, labels: {group: A}}
+        spec: {image: ovhcom/ai-deploy-hello-world, access: Public}
+        """);
+    String openHost = stack.appId("open") + "." + IngressStack.BASE_DOMAIN;
+    stack.startOrReloadNginx();
+    Curl.Answer answer =
+        await()
+            .atMost(IngressStack.WAIT)
+            .until(() -> Curl.request(stack, openHost, "/"), a -> a.status() == 200);
+    assertThat(answer.body()).isEqualTo("Hello, World!\n");
+    // No auth_request, so no identity from the gateway (docs/gateway.md: Public apps must not
+    // trust these headers).
+    assertThat(stack.lastUpstreamHeaders).doesNotContainKey("x-aideploy-role");
+  }
+
+  @Test
   void aTokenForOtherAppsGets403() {
     String other = stack.tokenValue("group-b-token", null);
     assertThat(Curl.request(stack, helloHost, "/", "-H", "Authorization: Bearer " + other).status())
