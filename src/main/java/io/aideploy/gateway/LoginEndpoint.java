@@ -312,7 +312,9 @@ final class LoginEndpoint {
         .putHeader("Cache-Control", "no-store")
         .putHeader("X-Frame-Options", "DENY")
         .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Referrer-Policy", "no-referrer")
+        // Not no-referrer: under it browsers send "Origin: null" with the form's POST, which the
+        // CSRF check must refuse. same-origin still keeps rd and the page out of other sites' logs.
+        .putHeader("Referrer-Policy", "same-origin")
         // The form's 303 goes to an app host: form-action must allow the app domain too.
         .putHeader(
             "Content-Security-Policy",

@@ -1,0 +1,161 @@
+package io.aideploy.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.aideploy.testing.LocalControlPlane;
+import io.aideploy.testing.TestNamespaces;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * "Login with token" in a real browser: the Debian chromium, headless, driven by its chromedriver
+ * through Selenium, in front of the same nginx and gateway as {@link NginxAuthE2E}.
+ */
+@ExtendWith(LocalControlPlane.class)
+class BrowserLoginE2E {
+  private static final Duration WAIT = IngressStack.WAIT;
+  private static IngressStack stack;
+  private static WebDriver browser;
+  private static String appUrl;
+
+  @BeforeAll
+  static void start(LocalControlPlane.Cluster cluster, KubernetesClient client) throws Exception {
+    stack = new IngressStack(cluster, TestNamespaces.create(client, "browser-e2e"));
+    stack.apply(
+        """
+        apiVersion: aideploy.io/v1alpha1
+        kind: AiApp
+        metadata: {name: hello, labels: {group: A}}
+        spec: {image: ovhcom/ai-deploy-hello-world}
+        ---
+        apiVersion: aideploy.io/v1alpha1
+        kind: AiToken
+        metadata: {name: reader-token}
+        spec: {role: Reader, labelSelector: group=A}
+        """);
+    appUrl = "https://" + stack.appId("hello") + "." + IngressStack.BASE_DOMAIN + "/";
+    stack.startOrReloadNginx();
+    browser = chromium(stack);
+  }
+
+  /** Headless Debian chromium; Selenium Manager never downloads anything. */
+  static WebDriver chromium(IngressStack stack) throws Exception {
+    System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--ignore-certificate-errors",
+        "--window-size=900,700",
+        "--user-data-dir=" + Files.createTempDirectory(stack.dir, "chromium"),
+        stack.hostResolverRules());
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
+            .usingAnyFreePort()
+            .build();
+    ChromeDriver driver = new ChromeDriver(service, options);
+    driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    driver.manage().window().setSize(new Dimension(900, 700));
+    return driver;
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void signInWithATokenThenRegenerateThenSignOut() throws Exception {
+    String token = stack.tokenValue("reader-token", null);
+
+    // Not signed in: the app sends the browser to the login page, which names the app.
+    browser.get(appUrl);
+    assertThat(browser.getCurrentUrl())
+        .startsWith("https://" + IngressStack.LOGIN_HOST + "/login?rd=");
+    assertThat(browser.getTitle()).contains("Login with token");
+    assertThat(text()).contains("hello");
+    screenshot(Path.of("target/login-page.png"));
+
+    // A wrong token: an error on the page, still the form.
+    signIn("aid_" + "x".repeat(38));
+    assertThat(browser.findElement(By.id("error")).getText()).contains("token is not valid");
+    assertThat(browser.findElements(By.id("token"))).hasSize(1);
+
+    // The right token: back to the app.
+    browser.get(appUrl);
+    signIn(token);
+    await().atMost(WAIT).until(() -> text().contains("Hello, World!"));
+    assertThat(browser.getCurrentUrl()).isEqualTo(appUrl);
+
+    // Regenerated: the session dies with the old value, the browser is sent to sign in again.
+    stack.regenerate("reader-token");
+    String fresh = stack.tokenValue("reader-token", token);
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              browser.get(appUrl);
+              return browser.getCurrentUrl().startsWith("https://" + IngressStack.LOGIN_HOST);
+            });
+    signIn(fresh);
+    await().atMost(WAIT).until(() -> text().contains("Hello, World!"));
+
+    // Sign out on the login host; the app asks for a token again.
+    browser.get("https://" + IngressStack.LOGIN_HOST + "/login");
+    browser.findElement(By.xpath("//button[text()='Sign out']")).click();
+    await()
+        .atMost(WAIT)
+        .until(() -> browser.getCurrentUrl().startsWith("https://" + IngressStack.LOGIN_HOST));
+    browser.get(appUrl);
+    assertThat(browser.getCurrentUrl())
+        .startsWith("https://" + IngressStack.LOGIN_HOST + "/login?rd=");
+    assertThat(text()).doesNotContain("Hello, World!");
+  }
+
+  private static void signIn(String token) {
+    browser.findElement(By.id("token")).sendKeys(token);
+    browser.findElement(By.xpath("//button[text()='Connect']")).click();
+  }
+
+  private static String text() {
+    return browser.findElement(By.tagName("body")).getText();
+  }
+
+  /**
+   * Saves what the browser shows. Under {@code target/}, so that test runs leave the work tree
+   * clean; when the page changes, look at it and copy it over {@code docs/login-page.png}.
+   */
+  private static void screenshot(Path relative) throws Exception {
+    Path shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE).toPath();
+    Path target = stack.cluster.projectDir().resolve(relative);
+    Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
+  }
+}
