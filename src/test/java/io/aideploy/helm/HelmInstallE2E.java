@@ -1,0 +1,242 @@
+package io.aideploy.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.aideploy.testing.Helm;
+import io.aideploy.testing.LocalControlPlane;
+import io.aideploy.testing.LocalControlPlane.CommandResult;
+import io.aideploy.testing.TestNamespaces;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code helm install} and {@code helm upgrade} of the chart into the real local control plane, and
+ * what its RBAC lets each ServiceAccount do, asked of the API server with {@code kubectl auth can-i
+ * --as}. Pods never run there (no kubelet), so nothing waits for readiness.
+ */
+@ExtendWith(LocalControlPlane.class)
+class HelmInstallE2E {
+  private static Helm helm;
+
+  @BeforeAll
+  static void findHelm(LocalControlPlane.Cluster cluster) {
+    var found = Helm.find();
+    assumeThat(found).as("helm from scripts/local-cluster bin").isPresent();
+    helm = found.get().against(cluster);
+  }
+
+  @Test
+  void installsClusterWideWithLeastPrivilegeAndKeepsTheSessionKeyOnUpgrade(
+      LocalControlPlane.Cluster cluster, KubernetesClient client) {
+    String ns = TestNamespaces.create(client, "helm");
+    String apps = TestNamespaces.create(client, "apps");
+    CommandResult install =
+        helm.run(
+            "install",
+            "aideploy",
+            helm.chart().toString(),
+            "-n",
+            ns,
+            "--set",
+            "settings.baseDomain=apps.helm.test",
+            "--set",
+            "gateway.ingress.enabled=true",
+            "--set",
+            "gateway.autoscaling.enabled=true",
+            "--set",
+            "networkPolicy.enabled=true");
+    assertThat(install.exitCode()).as(install.output()).isZero();
+    assertThat(install.output()).contains("STATUS: deployed", "kubectl apply -f examples/");
+
+    // Every object of the release exists in the API server.
+    assertThat(names(cluster, ns, "deployment,service,serviceaccount,secret,pdb,hpa,ingress"))
+        .contains(
+            "deployment.apps/aideploy-operator",
+            "deployment.apps/aideploy-gateway",
+            "service/aideploy-operator",
+            "service/aideploy-gateway",
+            "serviceaccount/aideploy-operator",
+            "serviceaccount/aideploy-gateway",
+            "secret/aideploy-session-key",
+            "poddisruptionbudget.policy/aideploy-gateway",
+            "horizontalpodautoscaler.autoscaling/aideploy-gateway",
+            "ingress.networking.k8s.io/aideploy-gateway");
+    assertThat(names(cluster, ns, "role,rolebinding,networkpolicy"))
+        .contains(
+            "role.rbac.authorization.k8s.io/aideploy-operator-leader-election",
+            "rolebinding.rbac.authorization.k8s.io/aideploy-operator-leader-election",
+            "networkpolicy.networking.k8s.io/aideploy-gateway",
+            "networkpolicy.networking.k8s.io/aideploy-operator");
+    assertThat(names(cluster, null, "clusterrole,clusterrolebinding"))
+        .contains(
+            "clusterrole.rbac.authorization.k8s.io/aideploy-operator",
+            "clusterrole.rbac.authorization.k8s.io/aideploy-gateway",
+            "clusterrolebinding.rbac.authorization.k8s.io/aideploy-operator",
+            "clusterrolebinding.rbac.authorization.k8s.io/aideploy-gateway");
+    CommandResult status = helm.run("status", "aideploy", "-n", ns);
+    assertThat(status.output()).contains("STATUS: deployed");
+
+    String gateway = "system:serviceaccount:" + ns + ":aideploy-gateway";
+    for (String allowed :
+        List.of(
+            "get aiapps.aideploy.io",
+            "list aiapps.aideploy.io",
+            "watch aiapps.aideploy.io",
+            "patch aiapps.aideploy.io",
+            "delete aiapps.aideploy.io",
+            "get aitokens.aideploy.io",
+            "list aitokens.aideploy.io",
+            "watch aitokens.aideploy.io",
+            "patch aitokens.aideploy.io --subresource=status")) {
+      assertThat(canI(cluster, gateway, apps, allowed)).as("gateway may " + allowed).isTrue();
+    }
+    for (String denied :
+        List.of(
+            "get secrets",
+            "list secrets",
+            "watch secrets",
+            "create aiapps.aideploy.io",
+            "update aiapps.aideploy.io",
+            "patch aiapps.aideploy.io --subresource=status",
+            "create aitokens.aideploy.io",
+            "patch aitokens.aideploy.io",
+            "update aitokens.aideploy.io",
+            "delete aitokens.aideploy.io",
+            "get pods",
+            "get configmaps",
+            "create deployments.apps",
+            "patch ingresses.networking.k8s.io",
+            "create leases.coordination.k8s.io",
+            "create events")) {
+      assertThat(canI(cluster, gateway, apps, denied)).as("gateway may not " + denied).isFalse();
+    }
+
+    String operator = "system:serviceaccount:" + ns + ":aideploy-operator";
+    for (String allowed :
+        List.of(
+            "watch aiapps.aideploy.io",
+            "patch aiapps.aideploy.io",
+            "patch aiapps.aideploy.io --subresource=status",
+            "update aitokens.aideploy.io --subresource=finalizers",
+            "create secrets",
+            "update secrets",
+            "delete secrets",
+            "watch secrets",
+            "create deployments.apps",
+            "delete services",
+            "patch ingresses.networking.k8s.io",
+            "create horizontalpodautoscalers.autoscaling",
+            "watch pods",
+            "create events")) {
+      assertThat(canI(cluster, operator, apps, allowed)).as("operator may " + allowed).isTrue();
+    }
+    for (String denied :
+        List.of(
+            "create pods",
+            "delete pods",
+            "get configmaps",
+            "create aiapps.aideploy.io",
+            "delete aitokens.aideploy.io",
+            "create leases.coordination.k8s.io",
+            "create clusterroles.rbac.authorization.k8s.io",
+            "create rolebindings.rbac.authorization.k8s.io",
+            "impersonate serviceaccounts")) {
+      assertThat(canI(cluster, operator, apps, denied)).as("operator may not " + denied).isFalse();
+    }
+    for (String verb : List.of("get", "create", "update")) {
+      assertThat(canI(cluster, operator, ns, verb + " leases.coordination.k8s.io"))
+          .as("operator may " + verb + " its Lease")
+          .isTrue();
+    }
+
+    // An upgrade that changes settings keeps the generated session key (sessions survive it).
+    String key = sessionKey(client, ns);
+    assertThat(key).isNotBlank();
+    CommandResult upgrade =
+        helm.run(
+            "upgrade",
+            "aideploy",
+            helm.chart().toString(),
+            "-n",
+            ns,
+            "--reuse-values",
+            "--set",
+            "settings.logLevel=debug");
+    assertThat(upgrade.exitCode()).as(upgrade.output()).isZero();
+    assertThat(upgrade.output()).contains("REVISION: 2");
+    assertThat(sessionKey(client, ns)).isEqualTo(key);
+    Deployment upgraded =
+        client.apps().deployments().inNamespace(ns).withName("aideploy-gateway").get();
+    assertThat(upgraded.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anyMatch(e -> e.getName().equals("AIDEPLOY_LOG_LEVEL") && "debug".equals(e.getValue()));
+
+    CommandResult uninstall = helm.run("uninstall", "aideploy", "-n", ns);
+    assertThat(uninstall.exitCode()).as(uninstall.output()).isZero();
+  }
+
+  @Test
+  void watchNamespacesGiveNamespacedRbacOnly(
+      LocalControlPlane.Cluster cluster, KubernetesClient client) {
+    String ns = TestNamespaces.create(client, "helm-ns");
+    String watched = TestNamespaces.create(client, "watched");
+    String other = TestNamespaces.create(client, "other");
+    CommandResult install =
+        helm.run(
+            "install",
+            "scoped",
+            helm.chart().toString(),
+            "-n",
+            ns,
+            "--set",
+            "settings.watchNamespaces={" + watched + "}");
+    assertThat(install.exitCode()).as(install.output()).isZero();
+    assertThat(names(cluster, null, "clusterrole")).noneMatch(n -> n.contains("scoped-aideploy"));
+
+    String gateway = "system:serviceaccount:" + ns + ":scoped-aideploy-gateway";
+    String operator = "system:serviceaccount:" + ns + ":scoped-aideploy-operator";
+    assertThat(canI(cluster, gateway, watched, "list aitokens.aideploy.io")).isTrue();
+    assertThat(canI(cluster, gateway, other, "list aitokens.aideploy.io")).isFalse();
+    assertThat(canI(cluster, gateway, watched, "get secrets")).isFalse();
+    assertThat(canI(cluster, operator, watched, "create secrets")).isTrue();
+    assertThat(canI(cluster, operator, other, "create secrets")).isFalse();
+    assertThat(canI(cluster, operator, other, "list aiapps.aideploy.io")).isFalse();
+
+    assertThat(helm.run("uninstall", "scoped", "-n", ns).exitCode()).isZero();
+  }
+
+  private static List<String> names(LocalControlPlane.Cluster cluster, String ns, String kinds) {
+    CommandResult result =
+        ns == null
+            ? cluster.kubectl(
+                "get", kinds, "-l", "app.kubernetes.io/part-of=aideploy", "-o", "name")
+            : cluster.kubectl(
+                "get", kinds, "-n", ns, "-l", "app.kubernetes.io/part-of=aideploy", "-o", "name");
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    return result.output().lines().toList();
+  }
+
+  /** {@code kubectl auth can-i VERB RESOURCE [--subresource=…] --as=USER -n NS}. */
+  private static boolean canI(
+      LocalControlPlane.Cluster cluster, String user, String ns, String question) {
+    List<String> args = new java.util.ArrayList<>(List.of("auth", "can-i"));
+    args.addAll(List.of(question.split(" ")));
+    args.addAll(List.of("--as=" + user, "-n", ns));
+    CommandResult result = cluster.kubectl(args.toArray(String[]::new));
+    // kubectl warns on a line of its own, e.g. about -n for a cluster-scoped resource.
+    List<String> lines = result.output().strip().lines().toList();
+    String answer = lines.get(lines.size() - 1);
+    assertThat(answer).as(String.join(" ", args)).isIn("yes", "no");
+    return answer.equals("yes");
+  }
+
+  private static String sessionKey(KubernetesClient client, String ns) {
+    Secret secret = client.secrets().inNamespace(ns).withName("aideploy-session-key").get();
+    return secret.getData().get("session-key");
+  }
+}
