@@ -2,6 +2,7 @@ package io.aideploy.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 import io.aideploy.testing.Helm;
 import io.aideploy.testing.LocalControlPlane;
@@ -10,6 +11,7 @@ import io.aideploy.testing.TestNamespaces;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,15 @@ class HelmInstallE2E {
       LocalControlPlane.Cluster cluster, KubernetesClient client) {
     String ns = TestNamespaces.create(client, "helm");
     String apps = TestNamespaces.create(client, "apps");
+    // The "restricted" Pod Security Standard: the ReplicaSets' Pods are refused unless hardened.
+    client
+        .namespaces()
+        .withName(ns)
+        .edit(
+            n -> {
+              n.getMetadata().getLabels().put("pod-security.kubernetes.io/enforce", "restricted");
+              return n;
+            });
     CommandResult install =
         helm.run(
             "install",
@@ -52,7 +63,9 @@ class HelmInstallE2E {
             "--set",
             "networkPolicy.enabled=true");
     assertThat(install.exitCode()).as(install.output()).isZero();
-    assertThat(install.output()).contains("STATUS: deployed", "kubectl apply -f examples/");
+    assertThat(install.output())
+        .contains("STATUS: deployed", "kubectl apply -f examples/")
+        .doesNotContain("PodSecurity", "Warning");
 
     // Every object of the release exists in the API server.
     assertThat(names(cluster, ns, "deployment,service,serviceaccount,secret,pdb,hpa,ingress"))
@@ -79,6 +92,20 @@ class HelmInstallE2E {
             "clusterrole.rbac.authorization.k8s.io/aideploy-gateway",
             "clusterrolebinding.rbac.authorization.k8s.io/aideploy-operator",
             "clusterrolebinding.rbac.authorization.k8s.io/aideploy-gateway");
+    // No kubelet: the Pods stay Pending, but they exist, so admission accepted them.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              assertThat(podsOf(client, ns, "operator")).isEqualTo(2);
+              assertThat(podsOf(client, ns, "gateway")).isPositive();
+            });
+    assertThat(
+            client.v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> "FailedCreate".equals(e.getReason()))
+                .map(e -> e.getMessage())
+                .toList())
+        .isEmpty();
     CommandResult status = helm.run("status", "aideploy", "-n", ns);
     assertThat(status.output()).contains("STATUS: deployed");
 
@@ -233,6 +260,16 @@ class HelmInstallE2E {
     String answer = lines.get(lines.size() - 1);
     assertThat(answer).as(String.join(" ", args)).isIn("yes", "no");
     return answer.equals("yes");
+  }
+
+  private static int podsOf(KubernetesClient client, String ns, String component) {
+    return client
+        .pods()
+        .inNamespace(ns)
+        .withLabel("app.kubernetes.io/component", component)
+        .list()
+        .getItems()
+        .size();
   }
 
   private static String sessionKey(KubernetesClient client, String ns) {
