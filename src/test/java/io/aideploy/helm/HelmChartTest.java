@@ -243,6 +243,13 @@ class HelmChartTest {
     assertThat(sessionKey.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("k");
   }
 
+  @Test
+  void aSingleGatewayReplicaGetsNoDisruptionBudgetThatWouldBlockDrains() {
+    assertThat(template("gateway.replicas=1").kinds()).doesNotContain("PodDisruptionBudget");
+    assertThat(template("gateway.replicas=1", "gateway.autoscaling.enabled=true").kinds())
+        .contains("PodDisruptionBudget");
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
