@@ -78,5 +78,10 @@ class ExamplesIT {
                     "jsonpath={.spec.labelSelector}")
                 .output())
         .isEqualTo("ovh/id=" + uid);
+
+    // Leave nothing behind for the operators that later tests start on this control plane.
+    CommandResult deleted =
+        cluster.kubectl("delete", "-n", ns, "-f", examples.toString(), "--wait=false");
+    assertThat(deleted.exitCode()).as(deleted.output()).isZero();
   }
 }
