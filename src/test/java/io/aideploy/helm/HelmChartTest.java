@@ -151,7 +151,7 @@ class HelmChartTest {
             "aideploy.io/aitokens/finalizers:update",
             "apps/deployments:" + crud,
             "/services:" + crud,
-            "/secrets:" + crud,
+            "/secrets:get,list,watch,create,update,delete",
             "networking.k8s.io/ingresses:" + crud,
             "autoscaling/horizontalpodautoscalers:" + crud,
             "/pods:get,list,watch",

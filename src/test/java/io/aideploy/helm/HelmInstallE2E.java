@@ -165,6 +165,7 @@ class HelmInstallE2E {
     }
     for (String denied :
         List.of(
+            "patch secrets",
             "create pods",
             "delete pods",
             "get configmaps",
