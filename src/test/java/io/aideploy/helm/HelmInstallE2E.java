@@ -4,15 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
+import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.testing.Helm;
 import io.aideploy.testing.LocalControlPlane;
 import io.aideploy.testing.LocalControlPlane.CommandResult;
 import io.aideploy.testing.TestNamespaces;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,6 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalControlPlane.class)
 class HelmInstallE2E {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static Helm helm;
 
   @BeforeAll
@@ -236,6 +251,172 @@ class HelmInstallE2E {
     assertThat(canI(cluster, operator, other, "list aiapps.aideploy.io")).isFalse();
 
     assertThat(helm.run("uninstall", "scoped", "-n", ns).exitCode()).isZero();
+  }
+
+  /**
+   * The real jar under the chart's RBAC: two operators (leader election) and a gateway run with
+   * kubeconfigs that impersonate the release's ServiceAccounts, so every call they make is
+   * authorized exactly as in a cluster. Namespaced mode, so the Roles are what is exercised.
+   */
+  @Test
+  void theJarRunsUnderTheChartsServiceAccounts(
+      LocalControlPlane.Cluster cluster, KubernetesClient client) throws Exception {
+    String ns = TestNamespaces.create(client, "helm-run");
+    String apps = TestNamespaces.create(client, "helm-apps");
+    CommandResult install =
+        helm.run(
+            "install",
+            "run",
+            helm.chart().toString(),
+            "-n",
+            ns,
+            "--set",
+            "settings.watchNamespaces={" + apps + "}");
+    assertThat(install.exitCode()).as(install.output()).isZero();
+
+    List<Process> processes = new ArrayList<>();
+    List<Path> logs = new ArrayList<>();
+    int gatewayPort = freePort();
+    List<Integer> managementPorts = List.of(freePort(), freePort(), freePort());
+    try {
+      for (int i = 0; i < 2; i++) {
+        processes.add(
+            startJar(
+                cluster,
+                impersonating(cluster, ns, "run-aideploy-operator"),
+                logs,
+                "operator",
+                "--leader-election",
+                "--leader-election-namespace=" + ns,
+                "--watch-namespaces=" + apps,
+                "--management-port=" + managementPorts.get(i)));
+      }
+      processes.add(
+          startJar(
+              cluster,
+              impersonating(cluster, ns, "run-aideploy-gateway"),
+              logs,
+              "gateway",
+              "--watch-namespaces=" + apps,
+              "--gateway-port=" + gatewayPort,
+              "--management-port=" + managementPorts.get(2)));
+      for (int port : managementPorts) {
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .ignoreExceptions()
+            .until(() -> status("GET", "http://127.0.0.1:" + port + "/readyz", null) == 200);
+      }
+
+      Path examples = cluster.projectDir().resolve("examples");
+      CommandResult applied = cluster.kubectl("apply", "-n", apps, "-f", examples.toString());
+      assertThat(applied.exitCode()).as(applied.output()).isZero();
+      String reader = tokenValue(client, apps, "reader-token");
+      String operator = tokenValue(client, apps, "operator-token");
+      String app =
+          client
+              .resources(AiApp.class)
+              .inNamespace(apps)
+              .withName("hello-world")
+              .get()
+              .getMetadata()
+              .getUid();
+
+      String auth = "http://127.0.0.1:" + gatewayPort + "/auth?app=" + app;
+      await().atMost(Duration.ofSeconds(30)).until(() -> status("GET", auth, reader) == 200);
+      assertThat(status("GET", auth, null)).isEqualTo(401);
+      String stop = "http://127.0.0.1:" + gatewayPort + "/v1/apps/" + app + "/stop";
+      assertThat(status("POST", stop, reader)).isEqualTo(403);
+      assertThat(status("POST", stop, operator)).isEqualTo(200);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  client
+                      .apps()
+                      .deployments()
+                      .inNamespace(apps)
+                      .withName("hello-world")
+                      .get()
+                      .getSpec()
+                      .getReplicas(),
+              replicas -> replicas != null && replicas == 0);
+      assertThat(client.resources(Lease.class).inNamespace(ns).withName("aideploy-operator").get())
+          .isNotNull();
+    } finally {
+      // An operator with leader election was seen ignoring SIGTERM; do not hang the build on it.
+      for (Process process : processes) {
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor();
+        }
+      }
+    }
+    // No API call was refused (the audit log's result=forbidden is the gateway's own 403).
+    for (Path log : logs) {
+      assertThat(Files.readString(log))
+          .as(log.toString())
+          .doesNotContain("is forbidden", "Forbidden");
+    }
+    assertThat(helm.run("uninstall", "run", "-n", ns).exitCode()).isZero();
+  }
+
+  /** A copy of the test kubeconfig whose user impersonates {@code ns}'s ServiceAccount. */
+  private static Path impersonating(LocalControlPlane.Cluster cluster, String ns, String account)
+      throws IOException {
+    CommandResult view = cluster.kubectl("config", "view", "--raw");
+    assertThat(view.exitCode()).as(view.output()).isZero();
+    String impersonated =
+        view.output()
+            .replaceAll(
+                "(\\n- name: [^\\n]+\\n  user:\\n)",
+                "$1    as: system:serviceaccount:" + ns + ":" + account + "\n");
+    assertThat(impersonated).contains("as: system:serviceaccount:");
+    Path file = Files.createTempFile(account, ".kubeconfig");
+    Files.writeString(file, impersonated);
+    return file;
+  }
+
+  private static Process startJar(
+      LocalControlPlane.Cluster cluster, Path kubeconfig, List<Path> logs, String... args)
+      throws IOException {
+    Path log = Files.createTempFile(args[0], ".log");
+    logs.add(log);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(cluster.projectDir().resolve("target/aideploy.jar").toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    builder.environment().put("AIDEPLOY_BASE_DOMAIN", "apps.helm.test");
+    return builder.start();
+  }
+
+  private static String tokenValue(KubernetesClient client, String ns, String name) {
+    Secret secret =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> client.secrets().inNamespace(ns).withName(name).get(), s -> s != null);
+    return new String(
+        Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
+  }
+
+  private static int status(String method, String url, String token) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(5))
+            .method(method, HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   private static List<String> names(LocalControlPlane.Cluster cluster, String ns, String kinds) {
