@@ -86,11 +86,44 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
   }
 
   @Override
-  public UpdateControl<AiToken> reconcile(AiToken token, Context<AiToken> context) {
+  public UpdateControl<AiToken> reconcile(AiToken cached, Context<AiToken> context) {
+    AiToken token = cached;
     Secret secret = context.getSecondaryResource(Secret.class).orElse(null);
+    TokenRotation.Reason reason = rotation.decide(token, TokenSecrets.value(secret));
+    if (reason != TokenRotation.Reason.NONE) {
+      // The informer caches can lag behind this reconciler's own last writes (the status with
+      // the hash, the Secret with the value); deciding on them would issue a second value right
+      // after the first. A new value is rare, so confirm it against the API server first.
+      KubernetesClient client = context.getClient();
+      AiToken fresh =
+          client
+              .resources(AiToken.class)
+              .inNamespace(token.getMetadata().getNamespace())
+              .withName(token.getMetadata().getName())
+              .get();
+      if (fresh == null) {
+        return UpdateControl.noUpdate();
+      }
+      Secret stored =
+          client
+              .secrets()
+              .inNamespace(token.getMetadata().getNamespace())
+              .withName(TokenSecrets.secretName(token))
+              .get();
+      token = fresh;
+      // What the label-scoped, owner-mapped cache would hold once it caught up.
+      secret =
+          stored != null
+                  && TokenSecrets.ownedBy(stored, fresh)
+                  && stored.getMetadata().getLabels() != null
+                  && ReservedLabels.MANAGER.equals(
+                      stored.getMetadata().getLabels().get(ReservedLabels.MANAGED_BY))
+              ? stored
+              : null;
+      reason = rotation.decide(token, TokenSecrets.value(secret));
+    }
     AiTokenStatus previous = token.getStatus() == null ? new AiTokenStatus() : token.getStatus();
     AiTokenStatus status = new AiTokenStatus();
-    TokenRotation.Reason reason = rotation.decide(token, TokenSecrets.value(secret));
     if (reason == TokenRotation.Reason.NONE) {
       status.setTokenHash(previous.getTokenHash());
       status.setTokenPrefix(previous.getTokenPrefix());

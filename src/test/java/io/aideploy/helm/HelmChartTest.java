@@ -1,0 +1,332 @@
+package io.aideploy.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.aideploy.testing.Helm;
+import io.aideploy.testing.LocalControlPlane.CommandResult;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The chart rendered by the real helm: lint, defaults, non-defaults and the values schema. */
+class HelmChartTest {
+  private static Helm helm;
+
+  @BeforeAll
+  static void findHelm() {
+    var found = Helm.find();
+    assumeThat(found)
+        .as("helm from scripts/local-cluster bin (scripts/local-cluster build)")
+        .isPresent();
+    helm = found.get();
+  }
+
+  static Rendered template(String... setValues) {
+    List<String> args =
+        new ArrayList<>(List.of("template", "aideploy", helm.chart().toString(), "-n", "aideploy"));
+    for (String value : setValues) {
+      args.add("--set");
+      args.add(value);
+    }
+    CommandResult result = helm.run(args.toArray(String[]::new));
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    return Rendered.parse(result.output());
+  }
+
+  @Test
+  void lintsCleanInStrictMode() {
+    CommandResult lint = helm.run("lint", "--strict", helm.chart().toString());
+    assertThat(lint.exitCode()).as(lint.output()).isZero();
+    assertThat(lint.output()).contains("1 chart(s) linted, 0 chart(s) failed");
+  }
+
+  @Test
+  void defaultsInstallClusterWideWithTwoReplicasEach() {
+    Rendered chart = template();
+    assertThat(chart.kinds())
+        .containsExactly(
+            "ClusterRole",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "ClusterRoleBinding",
+            "Deployment",
+            "Deployment",
+            "PodDisruptionBudget",
+            "Role",
+            "RoleBinding",
+            "Secret",
+            "Service",
+            "Service",
+            "ServiceAccount",
+            "ServiceAccount");
+    for (GenericKubernetesResource object : chart.all()) {
+      assertThat(object.getMetadata().getLabels())
+          .as(object.getKind() + " " + object.getMetadata().getName())
+          .containsEntry("app.kubernetes.io/name", "aideploy")
+          .containsEntry("app.kubernetes.io/instance", "aideploy")
+          .containsEntry("app.kubernetes.io/managed-by", "Helm")
+          .containsEntry("app.kubernetes.io/version", "0.1.0")
+          .containsKey("app.kubernetes.io/component")
+          .containsKey("helm.sh/chart");
+    }
+
+    Deployment operator = chart.get(Deployment.class, "aideploy-operator");
+    assertThat(operator.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(container(operator).getArgs()).containsExactly("operator");
+    assertThat(env(operator))
+        .containsEntry("AIDEPLOY_LEADER_ELECTION", "true")
+        .containsEntry("AIDEPLOY_BASE_DOMAIN", "apps.example.com")
+        .containsEntry("AIDEPLOY_LOG_LEVEL", "info")
+        .doesNotContainKey("AIDEPLOY_WATCH_NAMESPACES")
+        .doesNotContainKey("AIDEPLOY_SESSION_KEY");
+    assertThat(operator.getSpec().getTemplate().getSpec().getServiceAccountName())
+        .isEqualTo("aideploy-operator");
+
+    Deployment gateway = chart.get(Deployment.class, "aideploy-gateway");
+    assertThat(gateway.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(container(gateway).getArgs()).containsExactly("gateway");
+    // The release named aideploy in namespace aideploy reproduces the built-in default URL.
+    assertThat(env(gateway))
+        .containsEntry(
+            "AIDEPLOY_GATEWAY_URL", "http://aideploy-gateway.aideploy.svc.cluster.local:8080")
+        .containsEntry("AIDEPLOY_GATEWAY_PORT", "8080")
+        .doesNotContainKey("AIDEPLOY_LEADER_ELECTION");
+    EnvVar sessionKey =
+        container(gateway).getEnv().stream()
+            .filter(e -> e.getName().equals("AIDEPLOY_SESSION_KEY"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(sessionKey.getValue()).isNull();
+    assertThat(sessionKey.getValueFrom().getSecretKeyRef().getName())
+        .isEqualTo("aideploy-session-key");
+    assertThat(sessionKey.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("session-key");
+    Secret secret = chart.get(Secret.class, "aideploy-session-key");
+    assertThat(secret.getData().get("session-key")).hasSizeGreaterThanOrEqualTo(44);
+
+    for (Deployment deployment : List.of(operator, gateway)) {
+      assertHardenedWithProbes(deployment);
+    }
+    assertThat(chart.kinds())
+        .doesNotContain("HorizontalPodAutoscaler", "Ingress", "ServiceMonitor", "NetworkPolicy");
+  }
+
+  @Test
+  void gatewayMayReadAppsAndTokensAndNothingElse() {
+    Rendered chart = template();
+    assertThat(rules(chart.get(ClusterRole.class, "aideploy-gateway").getRules()))
+        .containsExactlyInAnyOrder(
+            "aideploy.io/aiapps:get,list,watch,patch,delete",
+            "aideploy.io/aitokens:get,list,watch",
+            "aideploy.io/aitokens/status:patch");
+  }
+
+  @Test
+  void operatorGetsWhatItReconcilesAndLeasesOnlyInItsNamespace() {
+    Rendered chart = template();
+    List<String> rules = rules(chart.get(ClusterRole.class, "aideploy-operator").getRules());
+    String crud = "get,list,watch,create,update,patch,delete";
+    assertThat(rules)
+        .contains(
+            "aideploy.io/aiapps:get,list,watch,patch,update",
+            "aideploy.io/aitokens:get,list,watch,patch,update",
+            "aideploy.io/aiapps/status:get,patch,update",
+            "aideploy.io/aitokens/finalizers:update",
+            "apps/deployments:" + crud,
+            "/services:" + crud,
+            "/secrets:get,list,watch,create,update,delete",
+            "networking.k8s.io/ingresses:" + crud,
+            "autoscaling/horizontalpodautoscalers:" + crud,
+            "/pods:get,list,watch",
+            "/events:create,patch");
+    assertThat(rules).noneMatch(rule -> rule.contains("*") || rule.contains("leases"));
+    Role leases = chart.get(Role.class, "aideploy-operator-leader-election");
+    assertThat(leases.getMetadata().getNamespace()).isEqualTo("aideploy");
+    assertThat(rules(leases.getRules())).contains("coordination.k8s.io/leases:get,create,update");
+  }
+
+  @Test
+  void nonDefaultValuesReachTheObjects() {
+    Rendered chart =
+        template(
+            "settings.watchNamespaces={team-a,team-b}",
+            "settings.baseDomain=ai.example.org",
+            "settings.logLevel=debug",
+            "settings.tlsSecret=wildcard-tls",
+            "settings.ingressClass=traefik",
+            "operator.replicas=1",
+            "operator.leaderElection=false",
+            "gateway.autoscaling.enabled=true",
+            "gateway.autoscaling.maxReplicas=9",
+            "gateway.ingress.enabled=true",
+            "gateway.ingress.tlsSecret=login-tls",
+            "gateway.podDisruptionBudget.enabled=false",
+            "metrics.serviceMonitor.enabled=true",
+            "networkPolicy.enabled=true",
+            "image.tag=1.2.3");
+
+    assertThat(chart.kinds())
+        .doesNotContain("ClusterRole", "ClusterRoleBinding", "PodDisruptionBudget")
+        .contains("HorizontalPodAutoscaler", "Ingress", "ServiceMonitor", "NetworkPolicy");
+    // Namespaced RBAC: a Role and a RoleBinding per watched namespace and component.
+    assertThat(chart.all(Role.class))
+        .extracting(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            "team-a/aideploy-operator",
+            "team-b/aideploy-operator",
+            "team-a/aideploy-gateway",
+            "team-b/aideploy-gateway");
+    assertThat(chart.all(RoleBinding.class))
+        .allSatisfy(
+            binding ->
+                assertThat(binding.getSubjects().get(0).getNamespace()).isEqualTo("aideploy"));
+    assertThat(
+            rules(
+                chart.all(Role.class).stream()
+                    .filter(r -> r.getMetadata().getName().equals("aideploy-gateway"))
+                    .findFirst()
+                    .orElseThrow()
+                    .getRules()))
+        .noneMatch(rule -> rule.contains("secrets"));
+
+    Deployment operator = chart.get(Deployment.class, "aideploy-operator");
+    assertThat(operator.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(container(operator).getImage()).isEqualTo("ghcr.io/aideploy/aideploy:1.2.3");
+    assertThat(env(operator))
+        .containsEntry("AIDEPLOY_LEADER_ELECTION", "false")
+        .containsEntry("AIDEPLOY_WATCH_NAMESPACES", "team-a,team-b")
+        .containsEntry("AIDEPLOY_BASE_DOMAIN", "ai.example.org")
+        .containsEntry("AIDEPLOY_LOG_LEVEL", "debug")
+        .containsEntry("AIDEPLOY_TLS_SECRET", "wildcard-tls")
+        .containsEntry("AIDEPLOY_INGRESS_CLASS", "traefik");
+
+    Deployment gateway = chart.get(Deployment.class, "aideploy-gateway");
+    assertThat(gateway.getSpec().getReplicas()).as("the HPA owns replicas").isNull();
+    Ingress login = chart.get(Ingress.class, "aideploy-gateway");
+    assertThat(login.getSpec().getIngressClassName()).isEqualTo("traefik");
+    assertThat(login.getSpec().getRules().get(0).getHost()).isEqualTo("login.ai.example.org");
+    assertThat(login.getSpec().getTls().get(0).getSecretName()).isEqualTo("login-tls");
+    assertThat(login.getSpec().getRules().get(0).getHttp().getPaths())
+        .extracting(HTTPIngressPath::getPath)
+        .containsExactly("/login", "/logout", "/v1/apps");
+  }
+
+  @Test
+  void anExistingSessionKeySecretReplacesTheGeneratedOne() {
+    Rendered chart =
+        template(
+            "gateway.sessionKey.existingSecret=my-key", "gateway.sessionKey.existingSecretKey=k");
+    assertThat(chart.kinds()).doesNotContain("Secret");
+    EnvVar sessionKey =
+        container(chart.get(Deployment.class, "aideploy-gateway")).getEnv().stream()
+            .filter(e -> e.getName().equals("AIDEPLOY_SESSION_KEY"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(sessionKey.getValueFrom().getSecretKeyRef().getName()).isEqualTo("my-key");
+    assertThat(sessionKey.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("k");
+  }
+
+  @Test
+  void aSingleGatewayReplicaGetsNoDisruptionBudgetThatWouldBlockDrains() {
+    assertThat(template("gateway.replicas=1").kinds()).doesNotContain("PodDisruptionBudget");
+    assertThat(template("gateway.replicas=1", "gateway.autoscaling.enabled=true").kinds())
+        .contains("PodDisruptionBudget");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "operator.replicas=-1            | at '/operator/replicas': minimum: got -1, want 0",
+        "settings.logLevel=loud          | at '/settings/logLevel': value must be one of 'trace', 'debug', 'info', 'warn', 'error', 'off'",
+        "settings.baseDomain=Not_A_Name  | at '/settings/baseDomain': 'Not_A_Name' does not match pattern",
+        "managementPort=70000            | at '/managementPort': maximum: got 70,000, want 65,535",
+        "image.pullPolicy=Sometimes      | at '/image/pullPolicy': value must be one of 'Always', 'IfNotPresent', 'Never'",
+        "settings.gatewayUrl=ftp://gw    | at '/settings/gatewayUrl': 'ftp://gw' does not match pattern",
+        "settings.watchNamespaces={Bad_NS} | at '/settings/watchNamespaces/0': 'Bad_NS' does not match pattern",
+        "gateway.sessionLifetime=forever | at '/gateway/sessionLifetime': 'forever' does not match pattern",
+        "operator.leaderElection=maybe   | at '/operator/leaderElection': got string, want boolean",
+        "replicaCount=3                  | additional properties 'replicaCount' not allowed",
+      })
+  void schemaRejectsBadValuesWithAClearMessage(String value, String message) {
+    CommandResult result =
+        helm.run("template", "aideploy", helm.chart().toString(), "--set", value);
+    assertThat(result.exitCode()).as(result.output()).isNotZero();
+    assertThat(result.output())
+        .contains("values don't meet the specifications of the schema")
+        .contains(message);
+  }
+
+  private static void assertHardenedWithProbes(Deployment deployment) {
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(pod.getVolumes())
+        .anySatisfy(
+            v -> {
+              assertThat(v.getName()).isEqualTo("tmp");
+              assertThat(v.getEmptyDir()).isNotNull();
+            });
+    Container container = container(deployment);
+    var security = container.getSecurityContext();
+    assertThat(security.getRunAsNonRoot()).isTrue();
+    assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(security.getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(security.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(container.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/tmp"));
+    assertThat(container.getPorts())
+        .anyMatch(p -> p.getName().equals("management") && p.getContainerPort() == 8081);
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal())
+        .isEqualTo("management");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal())
+        .isEqualTo("management");
+    assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(container.getResources().getLimits()).containsKey("memory");
+  }
+
+  private static Container container(Deployment deployment) {
+    List<Container> containers = deployment.getSpec().getTemplate().getSpec().getContainers();
+    assertThat(containers).hasSize(1);
+    return containers.get(0);
+  }
+
+  private static Map<String, String> env(Deployment deployment) {
+    return container(deployment).getEnv().stream()
+        .filter(e -> e.getValue() != null)
+        .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+  }
+
+  /** Each rule as {@code group/resource:verbs}, one entry per resource. */
+  private static List<String> rules(List<PolicyRule> rules) {
+    List<String> flat = new ArrayList<>();
+    for (PolicyRule rule : rules) {
+      for (String group : rule.getApiGroups()) {
+        for (String resource : rule.getResources()) {
+          flat.add(group + "/" + resource + ":" + String.join(",", rule.getVerbs()));
+        }
+      }
+    }
+    return flat;
+  }
+}
