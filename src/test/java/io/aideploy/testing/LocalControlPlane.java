@@ -29,7 +29,7 @@ public class LocalControlPlane implements ParameterResolver {
   /** The running control plane: its kubeconfig and the directory of its binaries. */
   @SuppressWarnings("deprecation") // CloseableResource: the Store closes it at the end of the run
   public record Cluster(Path kubeconfig, Path binDir, Path projectDir)
-      implements ExtensionContext.Store.CloseableResource {
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
     /** A new client for this control plane; the caller closes it. */
     public KubernetesClient newClient() {
@@ -114,7 +114,7 @@ public class LocalControlPlane implements ParameterResolver {
 
   @SuppressWarnings("deprecation")
   private record ClosableClient(KubernetesClient client)
-      implements ExtensionContext.Store.CloseableResource {
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     @Override
     public void close() {
       client.close();
