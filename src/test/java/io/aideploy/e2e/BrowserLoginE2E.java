@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -106,7 +108,7 @@ class BrowserLoginE2E {
 
     // A wrong token: an error on the page, still the form.
     signIn("aid_" + "x".repeat(38));
-    assertThat(browser.findElement(By.id("error")).getText()).contains("token is not valid");
+    assertThat(awaitElement(By.id("error")).getText()).contains("token is not valid");
     assertThat(browser.findElements(By.id("token"))).hasSize(1);
 
     // The right token: back to the app.
@@ -130,10 +132,10 @@ class BrowserLoginE2E {
 
     // Sign out on the login host; the app asks for a token again.
     browser.get("https://" + IngressStack.LOGIN_HOST + "/login");
-    browser.findElement(By.xpath("//button[text()='Sign out']")).click();
-    await()
-        .atMost(WAIT)
-        .until(() -> browser.getCurrentUrl().startsWith("https://" + IngressStack.LOGIN_HOST));
+    By signOut = By.xpath("//button[text()='Sign out']");
+    awaitElement(signOut).click();
+    // The login page offers "Sign out" only to a signed-in browser: gone once the cookie is.
+    await().atMost(WAIT).ignoreExceptions().until(() -> browser.findElements(signOut).isEmpty());
     browser.get(appUrl);
     assertThat(browser.getCurrentUrl())
         .startsWith("https://" + IngressStack.LOGIN_HOST + "/login?rd=");
@@ -141,8 +143,24 @@ class BrowserLoginE2E {
   }
 
   private static void signIn(String token) {
-    browser.findElement(By.id("token")).sendKeys(token);
-    browser.findElement(By.xpath("//button[text()='Connect']")).click();
+    awaitElement(By.id("token")).sendKeys(token);
+    awaitElement(By.xpath("//button[text()='Connect']")).click();
+  }
+
+  /**
+   * The element once the page that has it is shown. A click on a submit button may return before
+   * the browser has started to navigate, so looking right away can still see the previous page.
+   */
+  private static WebElement awaitElement(By locator) {
+    try {
+      return await()
+          .atMost(WAIT)
+          .ignoreExceptions()
+          .until(() -> browser.findElement(locator), element -> true);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "no " + locator + " on " + browser.getCurrentUrl() + ":\n" + text(), e);
+    }
   }
 
   private static String text() {
