@@ -121,6 +121,9 @@ public class ReconcileBench {
           seconds, done.size() / seconds, count);
       System.out.printf("create-to-status latency p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
           percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0));
+      var os = (com.sun.management.OperatingSystemMXBean)
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      System.out.printf("CPU seconds of this benchmark client: %.1f%n", os.getProcessCpuTime() / 1e9);
       System.exit(complete ? 0 : 1);
     }
   }

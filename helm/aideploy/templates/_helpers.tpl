@@ -101,8 +101,6 @@ app.kubernetes.io/component: {{ .component }}
   value: {{ .Values.settings.logLevel | quote }}
 - name: AIDEPLOY_MANAGEMENT_PORT
   value: {{ .Values.managementPort | quote }}
-- name: JAVA_TOOL_OPTIONS
-  value: {{ .Values.javaToolOptions | quote }}
 {{- end }}
 
 {{/* Namespaces that get namespaced RBAC; empty for a cluster-wide install. */}}

@@ -146,13 +146,9 @@ public class AiAppReconciler implements Reconciler<AiApp> {
     patch.put(ReservedLabels.ID, uid);
     patch.put(ReservedLabels.TYPE, ReservedLabels.APP_TYPE);
     String json = Serialization.asJson(Map.of("metadata", Map.of("labels", patch)));
+    // resource(app), not withName(name): fabric8 would GET the app first just to learn its name.
     AiApp patched =
-        context
-            .getClient()
-            .resources(AiApp.class)
-            .inNamespace(app.getMetadata().getNamespace())
-            .withName(app.getMetadata().getName())
-            .patch(PatchContext.of(PatchType.JSON_MERGE), json);
+        context.getClient().resource(app).patch(PatchContext.of(PatchType.JSON_MERGE), json);
     boolean firstStamp =
         app.getMetadata().getLabels() == null
             || wrong.stream().allMatch(k -> !app.getMetadata().getLabels().containsKey(k));

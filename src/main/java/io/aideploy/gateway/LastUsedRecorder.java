@@ -81,10 +81,12 @@ final class LastUsedRecorder implements AutoCloseable {
   private void patch(String namespace, String name, Instant when) {
     String timestamp = when.truncatedTo(ChronoUnit.SECONDS).toString();
     try {
+      // resource(reference), not withName(name): fabric8 would GET the token first.
+      AiToken reference = new AiToken();
+      reference.getMetadata().setNamespace(namespace);
+      reference.getMetadata().setName(name);
       client
-          .resources(AiToken.class)
-          .inNamespace(namespace)
-          .withName(name)
+          .resource(reference)
           .subresource("status")
           .patch(
               PatchContext.of(PatchType.JSON_MERGE),

@@ -161,13 +161,12 @@ final class LifecycleApi {
             + "\"},\"spec\":{\"state\":\""
             + state.name()
             + "\"}}";
+    // resource(reference), not withName(name): fabric8 would GET the app first.
+    AiApp reference = new AiApp();
+    reference.getMetadata().setNamespace(app.namespace());
+    reference.getMetadata().setName(app.name());
     AiApp patched =
-        gateway
-            .client()
-            .resources(AiApp.class)
-            .inNamespace(app.namespace())
-            .withName(app.name())
-            .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        gateway.client().resource(reference).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
     return AppView.of(AppEntry.from(patched), gateway.settings());
   }
 

@@ -96,7 +96,11 @@ class HelmChartTest {
         .containsEntry("AIDEPLOY_BASE_DOMAIN", "apps.example.com")
         .containsEntry("AIDEPLOY_LOG_LEVEL", "info")
         .doesNotContainKey("AIDEPLOY_WATCH_NAMESPACES")
-        .doesNotContainKey("AIDEPLOY_SESSION_KEY");
+        .doesNotContainKey("AIDEPLOY_SESSION_KEY")
+        .containsEntry(
+            "JAVA_TOOL_OPTIONS",
+            "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+                + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
     assertThat(operator.getSpec().getTemplate().getSpec().getServiceAccountName())
         .isEqualTo("aideploy-operator");
 
@@ -108,6 +112,7 @@ class HelmChartTest {
         .containsEntry(
             "AIDEPLOY_GATEWAY_URL", "http://aideploy-gateway.aideploy.svc.cluster.local:8080")
         .containsEntry("AIDEPLOY_GATEWAY_PORT", "8080")
+        .containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError")
         .doesNotContainKey("AIDEPLOY_LEADER_ELECTION");
     EnvVar sessionKey =
         container(gateway).getEnv().stream()
@@ -173,6 +178,8 @@ class HelmChartTest {
             "settings.ingressClass=traefik",
             "operator.replicas=1",
             "operator.leaderElection=false",
+            "operator.javaOptions=",
+            "javaToolOptions=-Xmx300m",
             "gateway.autoscaling.enabled=true",
             "gateway.autoscaling.maxReplicas=9",
             "gateway.ingress.enabled=true",
@@ -215,7 +222,8 @@ class HelmChartTest {
         .containsEntry("AIDEPLOY_BASE_DOMAIN", "ai.example.org")
         .containsEntry("AIDEPLOY_LOG_LEVEL", "debug")
         .containsEntry("AIDEPLOY_TLS_SECRET", "wildcard-tls")
-        .containsEntry("AIDEPLOY_INGRESS_CLASS", "traefik");
+        .containsEntry("AIDEPLOY_INGRESS_CLASS", "traefik")
+        .containsEntry("JAVA_TOOL_OPTIONS", "-Xmx300m");
 
     Deployment gateway = chart.get(Deployment.class, "aideploy-gateway");
     assertThat(gateway.getSpec().getReplicas()).as("the HPA owns replicas").isNull();
