@@ -1,6 +1,7 @@
 package io.aideploy.gateway;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -29,7 +30,8 @@ final class GatewayMetrics {
     }
   }
 
-  GatewayMetrics(MeterRegistry registry, AccessIndex index, FailedAttempts failures) {
+  GatewayMetrics(
+      MeterRegistry registry, AccessIndex index, FailedAttempts failures, AuditLog audit) {
     this.registry = registry;
     this.latency =
         Timer.builder("aideploy.gateway.decision.duration")
@@ -53,6 +55,9 @@ final class GatewayMetrics {
         .register(registry);
     Gauge.builder("aideploy.gateway.ratelimit.clients", failures, FailedAttempts::size)
         .description("Client addresses with recent failed attempts")
+        .register(registry);
+    FunctionCounter.builder("aideploy.gateway.audit.dropped", audit, AuditLog::dropped)
+        .description("Audit lines dropped because the log output could not keep up")
         .register(registry);
   }
 

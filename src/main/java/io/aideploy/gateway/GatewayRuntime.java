@@ -41,6 +41,7 @@ public final class GatewayRuntime implements Component {
   private final InformerHealth health;
   private final Listening listening;
   private final LastUsedRecorder lastUsed;
+  private final AuditLog audit;
   private final Vertx vertx;
 
   /** The deployed HTTP server verticles. */
@@ -51,11 +52,13 @@ public final class GatewayRuntime implements Component {
       InformerHealth health,
       Listening listening,
       LastUsedRecorder lastUsed,
+      AuditLog audit,
       Vertx vertx) {
     this.informers = informers;
     this.health = health;
     this.listening = listening;
     this.lastUsed = lastUsed;
+    this.audit = audit;
     this.vertx = vertx;
   }
 
@@ -106,6 +109,7 @@ public final class GatewayRuntime implements Component {
     LastUsedRecorder lastUsed = new LastUsedRecorder(client, clock);
     Signer signer = Signer.of(settings.sessionKey());
     SessionCookie sessions = new SessionCookie(signer, clock, settings.sessionLifetime());
+    AuditLog audit = AuditLog.toStderr();
     GatewayContext context =
         new GatewayContext(
             settings,
@@ -115,8 +119,8 @@ public final class GatewayRuntime implements Component {
             new AppLocator(settings.baseDomain()),
             failures,
             lastUsed,
-            new GatewayMetrics(registry, index, failures),
-            new AuditLog(),
+            new GatewayMetrics(registry, index, failures, audit),
+            audit,
             signer,
             sessions,
             clock);
@@ -133,7 +137,7 @@ public final class GatewayRuntime implements Component {
         "gateway listening on port {}, watching {}",
         listening.servers().get(0).actualPort(),
         settings.watchNamespaces().isEmpty() ? "all namespaces" : settings.watchNamespaces());
-    return new GatewayRuntime(all, health, listening, lastUsed, vertx);
+    return new GatewayRuntime(all, health, listening, lastUsed, audit, vertx);
   }
 
   private static <T extends HasMetadata, L extends KubernetesResourceList<T>>
@@ -226,5 +230,6 @@ public final class GatewayRuntime implements Component {
     vertx.undeploy(listening.deploymentId()).toCompletionStage().toCompletableFuture().join();
     informers.forEach(SharedIndexInformer::close);
     lastUsed.close();
+    audit.close();
   }
 }

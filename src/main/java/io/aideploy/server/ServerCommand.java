@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -60,7 +61,9 @@ public abstract class ServerCommand implements Callable<Integer> {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
-    Vertx vertx = Vertx.vertx();
+    // epoll where Netty's native library loads (Linux x86-64), NIO elsewhere.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    log.debug("Vert.x native transport: {}", vertx.isNativeTransportEnabled());
     KubernetesClient client = new KubernetesClientBuilder().build();
     List<Component> components = new CopyOnWriteArrayList<>();
     // Serve health at once; ready only when every component has started and says so.
