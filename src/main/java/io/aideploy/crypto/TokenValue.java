@@ -1,5 +1,6 @@
 package io.aideploy.crypto;
 
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -32,6 +33,11 @@ public final class TokenValue {
   // SecureRandom is thread-safe; one instance avoids reseeding costs on every token.
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  // A MessageDigest is not thread-safe, and looking one up costs more than hashing a token: the
+  // gateway hashes one per request. digest() leaves it reset for the next use.
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(TokenValue::newSha256);
+
   private TokenValue() {}
 
   /** A new random token value. */
@@ -51,7 +57,7 @@ public final class TokenValue {
         }
       }
     }
-    writeChecksum(checksum(out), out, PREFIX.length() + RANDOM_LENGTH);
+    writeChecksum(checksum(CharBuffer.wrap(out)), out, PREFIX.length() + RANDOM_LENGTH);
     return new String(out);
   }
 
@@ -69,20 +75,18 @@ public final class TokenValue {
         return false;
       }
     }
-    char[] chars = new char[LENGTH];
     for (int i = PREFIX.length(); i < LENGTH; i++) {
-      char c = candidate.charAt(i);
-      if (digitOf(c) < 0) {
+      if (digitOf(candidate.charAt(i)) < 0) {
         return false;
       }
-      chars[i] = c;
     }
-    char[] expected = new char[LENGTH];
-    writeChecksum(checksum(chars), expected, PREFIX.length() + RANDOM_LENGTH);
-    for (int i = PREFIX.length() + RANDOM_LENGTH; i < LENGTH; i++) {
-      if (chars[i] != expected[i]) {
+    // The checksum's digits, last first, as writeChecksum writes them: no copies (every request).
+    long rest = checksum(candidate);
+    for (int i = LENGTH - 1; i >= PREFIX.length() + RANDOM_LENGTH; i--) {
+      if (candidate.charAt(i) != ALPHABET[(int) (rest % ALPHABET.length)]) {
         return false;
       }
+      rest /= ALPHABET.length;
     }
     return true;
   }
@@ -90,7 +94,7 @@ public final class TokenValue {
   /** The form in which a token value is stored: {@code sha256:} + lowercase hex digest. */
   public static String hash(String value) {
     Objects.requireNonNull(value, "value");
-    byte[] digest = sha256().digest(value.getBytes(StandardCharsets.UTF_8));
+    byte[] digest = SHA256.get().digest(value.getBytes(StandardCharsets.UTF_8));
     StringBuilder out = new StringBuilder(HASH_PREFIX.length() + 2 * digest.length);
     out.append(HASH_PREFIX);
     for (byte b : digest) {
@@ -130,11 +134,11 @@ public final class TokenValue {
         expectedHash.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static long checksum(char[] chars) {
+  private static long checksum(CharSequence chars) {
     CRC32 crc = new CRC32();
     for (int i = PREFIX.length(); i < PREFIX.length() + RANDOM_LENGTH; i++) {
       // The callers only pass base62 characters, so the char is its own ASCII byte.
-      crc.update(chars[i]);
+      crc.update(chars.charAt(i));
     }
     return crc.getValue();
   }
@@ -160,7 +164,7 @@ public final class TokenValue {
     return -1;
   }
 
-  private static MessageDigest sha256() {
+  private static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

@@ -1,7 +1,6 @@
 package io.aideploy.gateway;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Finds which app a request is about, in the order of SPEC section 5: the {@code app} query
@@ -10,8 +9,6 @@ import java.util.regex.Pattern;
  * ext_authz). Pure and allocation-light; never throws.
  */
 final class AppLocator {
-  /** An app id is a uid: lowercase hex and dashes. Anything wider is refused, not looked up. */
-  private static final Pattern ID = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
   /** Result of locating: an id (maybe unknown to the index), nothing, or malformed input. */
   record Located(String appId, boolean malformed) {
@@ -27,7 +24,7 @@ final class AppLocator {
 
   Located locate(String appParam, String originalUrl, String forwardedHost, String host) {
     if (appParam != null) {
-      return ID.matcher(appParam).matches() ? new Located(appParam, false) : Located.MALFORMED;
+      return isId(appParam) ? new Located(appParam, false) : Located.MALFORMED;
     }
     if (originalUrl != null) {
       String urlHost = hostOfUrl(originalUrl);
@@ -74,7 +71,28 @@ final class AppLocator {
       return Located.NONE;
     }
     String id = host.substring(0, host.length() - hostSuffix.length());
-    return ID.matcher(id).matches() ? new Located(id, false) : Located.NONE;
+    return isId(id) ? new Located(id, false) : Located.NONE;
+  }
+
+  /**
+   * Whether {@code candidate} can be an app id: a uid is lowercase hex and dashes, and anything
+   * wider than a DNS label ({@code [a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?}) is refused, not looked up.
+   * A loop rather than a regex: this runs on every request.
+   */
+  static boolean isId(String candidate) {
+    int length = candidate.length();
+    if (length == 0 || length > 63) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = candidate.charAt(i);
+      boolean alphanumeric = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+      boolean innerDash = c == '-' && i > 0 && i < length - 1;
+      if (!alphanumeric && !innerDash) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The host of an absolute http(s) URL, or null when it is not one or carries userinfo. */

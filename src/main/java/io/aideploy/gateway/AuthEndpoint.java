@@ -46,7 +46,7 @@ final class AuthEndpoint {
                 RequestContext.header(request, "Host"));
     Credential credential =
         Credential.of(
-            RequestContext.header(request, "Authorization"), gateway.sessionCookie(request));
+            RequestContext.header(request, "Authorization"), () -> gateway.sessionCookie(request));
     if (!(credential instanceof Credential.None)) {
       long retryAfter = gateway.failures().retryAfterSeconds(client);
       if (retryAfter > 0 && gateway.index().isSynced()) {
@@ -72,6 +72,6 @@ final class AuthEndpoint {
       default -> {}
     }
     response.putHeader("Content-Type", "text/plain; charset=utf-8");
-    response.end(decision.outcome().tag() + "\n");
+    response.end(decision.outcome().body());
   }
 }

@@ -1,5 +1,7 @@
 package io.aideploy.gateway;
 
+import java.util.function.Supplier;
+
 /** What a request presents as proof: nothing, a bearer token value, or a session cookie. */
 sealed interface Credential {
   String AUTHORIZATION_SCHEME = "bearer";
@@ -28,14 +30,16 @@ sealed interface Credential {
 
   /**
    * The credential of a request: the {@code Authorization} header wins over the session cookie, and
-   * a present but unusable header is not silently replaced by the cookie.
+   * a present but unusable header is not silently replaced by the cookie. The cookie is read only
+   * when there is no header (parsing cookies on every bearer request would be wasted).
    */
-  static Credential of(String authorization, String sessionCookie) {
+  static Credential of(String authorization, Supplier<String> sessionCookie) {
     if (authorization != null) {
       return bearer(authorization);
     }
-    if (sessionCookie != null && !sessionCookie.isEmpty()) {
-      return new Session(sessionCookie);
+    String cookie = sessionCookie.get();
+    if (cookie != null && !cookie.isEmpty()) {
+      return new Session(cookie);
     }
     return new None();
   }

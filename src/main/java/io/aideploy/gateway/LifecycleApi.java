@@ -104,7 +104,8 @@ final class LifecycleApi {
 
   private Decision decide(HttpServerRequest request, String client, String id, boolean mutation) {
     // Bearer only: the session cookie is deliberately not read here.
-    Credential credential = Credential.of(RequestContext.header(request, "Authorization"), null);
+    Credential credential =
+        Credential.of(RequestContext.header(request, "Authorization"), () -> null);
     if (!(credential instanceof Credential.None)
         && gateway.failures().retryAfterSeconds(client) > 0
         && gateway.index().isSynced()) {

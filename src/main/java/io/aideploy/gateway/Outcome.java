@@ -1,5 +1,7 @@
 package io.aideploy.gateway;
 
+import java.util.Locale;
+
 /** The HTTP answer of a decision. A small fixed set, so it can be a metric tag. */
 enum Outcome {
   ALLOW(200),
@@ -11,12 +13,19 @@ enum Outcome {
   UNAVAILABLE(503);
 
   final int status;
+  private final String tag = name().toLowerCase(Locale.ROOT);
+  private final String body = tag + "\n";
 
   Outcome(int status) {
     this.status = status;
   }
 
   String tag() {
-    return name().toLowerCase();
+    return tag;
+  }
+
+  /** The plain-text body of an {@code /auth} answer: the tag on a line. */
+  String body() {
+    return body;
   }
 }

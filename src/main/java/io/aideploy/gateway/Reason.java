@@ -1,5 +1,7 @@
 package io.aideploy.gateway;
 
+import java.util.Locale;
+
 /** Why a decision came out as it did. A small fixed set, so it can be a metric tag. */
 enum Reason {
   TOKEN_OK,
@@ -22,7 +24,9 @@ enum Reason {
   NOT_SYNCED,
   INTERNAL_ERROR;
 
+  private final String tag = name().toLowerCase(Locale.ROOT);
+
   String tag() {
-    return name().toLowerCase();
+    return tag;
   }
 }

@@ -47,12 +47,29 @@ class AppLocatorTest {
         "../x",
         "a.b",
         "-a",
+        "a-",
+        "a_b",
         "a\u0000",
         "\u00e9t\u00e9",
-        "0123456789012345678901234567890123456789012345678901234567890123456789"
+        "0123456789012345678901234567890123456789012345678901234567890123456789",
+        "a123456789012345678901234567890123456789012345678901234567890123"
       })
   void malformedAppParametersAreRefused(String app) {
     assertThat(locator.locate(app, null, null, null).malformed()).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "a",
+        "0",
+        "a-b",
+        "a--b",
+        "0f0e0d0c-0000-4000-8000-000000000001",
+        "a12345678901234567890123456789012345678901234567890123456789012"
+      })
+  void dnsLabelsAreIds(String app) {
+    assertThat(locator.locate(app, null, null, null).appId()).isEqualTo(app);
   }
 
   @ParameterizedTest
