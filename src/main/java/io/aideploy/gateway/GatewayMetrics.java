@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -25,8 +26,11 @@ final class GatewayMetrics {
     LOGIN,
     API;
 
+    private final String tag = name().toLowerCase(Locale.ROOT);
+
+    /** Its name in metrics and audit lines; computed once, as this is asked on every request. */
     String tag() {
-      return name().toLowerCase();
+      return tag;
     }
   }
 

@@ -37,6 +37,10 @@ final class RequestContext {
 
   /** The single value of a query parameter, or null; repeated or undecodable is malformed. */
   static String queryParam(HttpServerRequest request, String name) {
+    String plain = plainSoleParam(request.query(), name);
+    if (plain != null) {
+      return plain;
+    }
     java.util.List<String> values;
     try {
       values = request.params().getAll(name);
@@ -51,5 +55,28 @@ final class RequestContext {
       throw new MalformedRequest();
     }
     return values.get(0);
+  }
+
+  /**
+   * The value when {@code query} is exactly {@code name=value} with nothing to decode, as in the
+   * {@code /auth?app=<id>} that the operator writes into every ingress: that query is then read
+   * without building the whole parameter map. Null for anything else, which takes the general path.
+   */
+  static String plainSoleParam(String query, String name) {
+    int start = name.length() + 1;
+    if (query == null
+        || query.length() <= start
+        || !query.startsWith(name)
+        || query.charAt(name.length()) != '=') {
+      return null;
+    }
+    for (int i = start; i < query.length(); i++) {
+      char c = query.charAt(i);
+      boolean plain = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+      if (!plain) {
+        return null;
+      }
+    }
+    return query.substring(start);
   }
 }

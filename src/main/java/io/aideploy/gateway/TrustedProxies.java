@@ -80,7 +80,8 @@ final class TrustedProxies {
       return "unknown";
     }
     if (!isTrusted(peerBytes)) {
-      return canonical(peerBytes);
+      // The socket's own IPv4 text is already canonical; spare the per-request conversion.
+      return peerBytes.length == 4 && peer.indexOf(':') < 0 ? peer : canonical(peerBytes);
     }
     if (forwardedFor != null && forwardedFor.length() <= 4096) {
       String[] hops = forwardedFor.split(",");

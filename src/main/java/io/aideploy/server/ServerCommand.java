@@ -5,7 +5,6 @@ import io.aideploy.config.SettingsOptions;
 import io.aideploy.operator.ManagementServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -59,7 +58,7 @@ public abstract class ServerCommand implements Callable<Integer> {
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
-    new JvmGcMetrics().bindTo(registry);
+    new GcCounters().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     // epoll where Netty's native library loads (Linux x86-64), NIO elsewhere.
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));

@@ -53,7 +53,7 @@ class AuditLogTest {
   @Test
   void linesFromManyThreadsArriveWholeWithoutAnExplicitFlush() throws Exception {
     int threads = 4;
-    int perThread = 5_000; // fewer characters than one buffer holds: none may be dropped
+    int perThread = 5_000; // fewer bytes than one buffer holds: none may be dropped
     try (AuditLog audit = new AuditLog(true, out, () -> MILLIS)) {
       List<Thread> writers = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
@@ -95,7 +95,7 @@ class AuditLogTest {
           }
         };
     try (AuditLog audit = new AuditLog(true, stuck, () -> MILLIS)) {
-      int lines = 2 * AuditLog.MAX_BUFFERED_CHARS / 100; // each line is longer than 100 chars
+      int lines = 2 * AuditLog.MAX_BUFFERED_BYTES / 100; // each line is longer than 100 bytes
       for (int n = 0; n < lines; n++) {
         audit.record(GatewayMetrics.Route.AUTH, ALLOWED, "10.0.0.1");
       }

@@ -20,6 +20,17 @@ class InformerHealthTest {
   void unusableUntilSynced() {
     assertThat(health.isUsable()).isFalse();
     synced.set(true);
+    nanos.addAndGet(InformerHealth.RECHECK_NANOS);
+    assertThat(health.isUsable()).isTrue();
+  }
+
+  @Test
+  void theAnswerIsKeptForTheRecheckInterval() {
+    assertThat(health.isUsable()).isFalse();
+    synced.set(true);
+    nanos.addAndGet(InformerHealth.RECHECK_NANOS - 1);
+    assertThat(health.isUsable()).isFalse();
+    nanos.addAndGet(1);
     assertThat(health.isUsable()).isTrue();
   }
 
@@ -30,12 +41,14 @@ class InformerHealthTest {
     assertThat(health.isUsable()).isTrue();
     nanos.addAndGet(InformerHealth.GRACE_NANOS - 1);
     assertThat(health.isUsable()).isTrue();
-    nanos.addAndGet(1);
+    nanos.addAndGet(InformerHealth.RECHECK_NANOS);
     assertThat(health.isUsable()).isFalse();
     watching.set(true);
+    nanos.addAndGet(InformerHealth.RECHECK_NANOS);
     assertThat(health.isUsable()).isTrue();
     // A new gap gets a new grace period.
     watching.set(false);
+    nanos.addAndGet(InformerHealth.RECHECK_NANOS);
     assertThat(health.isUsable()).isTrue();
   }
 

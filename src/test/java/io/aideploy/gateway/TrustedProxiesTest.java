@@ -25,6 +25,12 @@ class TrustedProxiesTest {
   }
 
   @Test
+  void untrustedPeersAreNamedInCanonicalForm() {
+    assertThat(proxies.clientAddress("203.0.113.7", null, null)).isEqualTo("203.0.113.7");
+    assertThat(proxies.clientAddress("2001:db8:0:0:0:0:0:1", null, null)).isEqualTo("2001:db8::1");
+  }
+
+  @Test
   void garbageIsIgnored() {
     assertThat(proxies.clientAddress("10.0.0.5", "evil.example.com", "not-an-ip"))
         .isEqualTo("10.0.0.5");
