@@ -183,6 +183,10 @@ public final class GatewayRuntime implements Component {
             .setMaxInitialLineLength(8 * 1024)
             .setMaxFormAttributeSize(LoginEndpoint.MAX_FORM_BYTES)
             .setMaxFormFields(16)
+            // No WebSockets here: without these the WebSocket extension handler sits in every
+            // connection's pipeline and sees every response.
+            .setPerFrameWebSocketCompressionSupported(false)
+            .setPerMessageWebSocketCompressionSupported(false)
             .setIdleTimeout(120);
     List<HttpServer> servers = new CopyOnWriteArrayList<>();
     // One server per core, each on its own event loop; Vert.x shares the port between verticle
