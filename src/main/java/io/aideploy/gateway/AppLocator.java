@@ -3,10 +3,8 @@ package io.aideploy.gateway;
 import java.util.Locale;
 
 /**
- * Finds which app a request is about, in the order of SPEC section 5: the {@code app} query
- * parameter (written by the operator into the ingress-nginx annotation), {@code X-Original-URL}
- * (ingress-nginx), {@code X-Forwarded-Host} (Traefik ForwardAuth), then {@code Host} (Envoy/Istio
- * ext_authz). Pure and allocation-light; never throws.
+ * Reads app ids out of host names and ids, for the {@link ProxyAdapter}s, each of which decides
+ * which one input to hand it. Pure and allocation-light; never throws.
  */
 final class AppLocator {
 
@@ -20,25 +18,6 @@ final class AppLocator {
 
   AppLocator(String baseDomain) {
     this.hostSuffix = "." + baseDomain.toLowerCase(Locale.ROOT);
-  }
-
-  Located locate(String appParam, String originalUrl, String forwardedHost, String host) {
-    if (appParam != null) {
-      return isId(appParam) ? new Located(appParam, false) : Located.MALFORMED;
-    }
-    if (originalUrl != null) {
-      String urlHost = hostOfUrl(originalUrl);
-      return urlHost == null ? Located.MALFORMED : fromHost(urlHost);
-    }
-    if (forwardedHost != null) {
-      // A proxy chain may append hosts; the first one is what the browser asked for.
-      int comma = forwardedHost.indexOf(',');
-      return fromHost(comma < 0 ? forwardedHost : forwardedHost.substring(0, comma));
-    }
-    if (host != null) {
-      return fromHost(host);
-    }
-    return Located.NONE;
   }
 
   /** The app id of {@code <id>.<base-domain>[:port]}, or NONE for any other well-formed host. */
@@ -93,6 +72,30 @@ final class AppLocator {
       }
     }
     return true;
+  }
+
+  /**
+   * The request-target (path and query) of an absolute http(s) URL, "/" when it has none, or null
+   * when it is not such a URL.
+   */
+  static String targetOfUrl(String url) {
+    if (hostOfUrl(url) == null) {
+      return null;
+    }
+    int start = url.indexOf("://") + 3;
+    int end = start;
+    while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+      end++;
+    }
+    String target = url.substring(end);
+    int fragment = target.indexOf('#');
+    if (fragment >= 0) {
+      target = target.substring(0, fragment);
+    }
+    if (target.isEmpty()) {
+      return "/";
+    }
+    return target.charAt(0) == '/' ? target : "/" + target;
   }
 
   /** The host of an absolute http(s) URL, or null when it is not one or carries userinfo. */

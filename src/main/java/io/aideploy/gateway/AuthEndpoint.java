@@ -1,15 +1,20 @@
 package io.aideploy.gateway;
 
 import io.aideploy.api.v1alpha1.Role;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * {@code /auth} (any method, and any path below it for Envoy's path prefix): the external-auth
- * check that ingress controllers call for every request to every app.
+ * The external-auth check that proxies call for every request to every app (any method), one
+ * decision core behind the {@link ProxyAdapter}s: who is asking (bearer token, sign-in ticket or
+ * session cookie), for which app, and what to answer. Also where the sign-in hand-off and sign-out
+ * happen, since only this check runs on the app's own host.
  */
 final class AuthEndpoint {
   static final String TOKEN_HEADER = "X-Aideploy-Token";
@@ -35,48 +40,193 @@ final class AuthEndpoint {
     }
   }
 
+  private static final CharSequence SET_COOKIE = HttpHeaders.createOptimized("Set-Cookie");
+
   private final GatewayContext gateway;
 
   AuthEndpoint(GatewayContext gateway) {
     this.gateway = gateway;
   }
 
-  void handle(HttpServerRequest request, String client, long startNanos) {
+  /** Answers one check from {@code proxy}: the same decision whichever proxy asks. */
+  void handle(HttpServerRequest request, ProxyAdapter proxy, String client, long startNanos) {
     Decision decision;
+    Credential credential = new Credential.None();
+    ProxyAdapter.BrowserRequest browser = null;
     try {
-      decision = decide(request, client);
+      AppLocator.Located located = proxy.app(request, gateway.locator());
+      browser = proxy.browserRequest(request);
+      credential =
+          Credential.of(
+              RequestContext.header(request, "Authorization"),
+              ticket(browser),
+              () -> gateway.sessionCookie(request));
+      decision = gateway.authorizer().authorize(located, credential);
+      if (!decision.allowed() && credential instanceof Credential.Ticket) {
+        // A stale ticket (a bookmark, the back button) must not hide a good session.
+        String cookie = gateway.sessionCookie(request);
+        if (cookie != null && !cookie.isEmpty()) {
+          credential = new Credential.Session(cookie);
+          decision = gateway.authorizer().authorize(located, credential);
+        }
+      }
     } catch (RequestContext.MalformedRequest e) {
       decision = Decision.of(Outcome.BAD_REQUEST, Reason.MALFORMED_REQUEST, null);
     }
-    if (decision.isFailedAttempt()) {
-      gateway.failures().recordFailure(client);
-    }
+    decision = countFailure(gateway, decision, client);
     if (decision.allowed() && decision.token() != null) {
       gateway.lastUsed().used(decision.token());
-    }
-    gateway.record(GatewayMetrics.Route.AUTH, decision, client, startNanos);
-    answer(request.response(), decision, gateway.failures().retryAfterSeconds(client));
-  }
-
-  private Decision decide(HttpServerRequest request, String client) {
-    AppLocator.Located located =
-        gateway
-            .locator()
-            .locate(
-                RequestContext.queryParam(request, "app"),
-                RequestContext.header(request, "X-Original-URL"),
-                RequestContext.header(request, "X-Forwarded-Host"),
-                RequestContext.header(request, "Host"));
-    Credential credential =
-        Credential.of(
-            RequestContext.header(request, "Authorization"), () -> gateway.sessionCookie(request));
-    if (!(credential instanceof Credential.None)) {
-      long retryAfter = gateway.failures().retryAfterSeconds(client);
-      if (retryAfter > 0 && gateway.index().isSynced()) {
-        return Decision.of(Outcome.RATE_LIMITED, Reason.RATE_LIMITED, located.appId());
+      if (credential instanceof Credential.Session && isSignOut(browser)) {
+        signOut(request, proxy, decision, client, startNanos);
+        return;
       }
     }
-    return gateway.authorizer().authorize(located, credential);
+    gateway.record(GatewayMetrics.Route.AUTH, decision, client, startNanos);
+    HttpServerResponse response = request.response();
+    if (decision.allowed() && decision.token() != null && credential instanceof Credential.Ticket) {
+      handOff(response, proxy, browser, decision);
+      return;
+    }
+    long retryAfter =
+        decision.outcome() == Outcome.RATE_LIMITED
+            ? gateway.failures().retryAfterSeconds(client)
+            : 0;
+    answer(response, decision, retryAfter);
+  }
+
+  /**
+   * Counts a refused credential against the client's address, and turns the refusal into 429 once
+   * the address is over its limit. A credential that is accepted never gets here, so nobody can
+   * lock others out by failing from (or claiming) their address.
+   */
+  static Decision countFailure(GatewayContext gateway, Decision decision, String client) {
+    if (!decision.isFailedAttempt()) {
+      return decision;
+    }
+    boolean overLimit = gateway.failures().retryAfterSeconds(client) > 0;
+    gateway.failures().recordFailure(client);
+    return overLimit
+        ? new Decision(Outcome.RATE_LIMITED, Reason.RATE_LIMITED, null, decision.appId())
+        : decision;
+  }
+
+  /**
+   * The sign-in ticket in the browser's query ({@value SessionCookie#TICKET_PARAM}), or null. The
+   * rest of the query is the app's business; only a repeated ticket is refused as ambiguous.
+   */
+  static String ticket(ProxyAdapter.BrowserRequest browser) {
+    String query = browser == null ? null : browser.query();
+    if (query == null || query.indexOf(SessionCookie.TICKET_PARAM) < 0) {
+      return null;
+    }
+    String found = null;
+    String prefix = SessionCookie.TICKET_PARAM + "=";
+    for (String pair : query.split("&", -1)) {
+      if (pair.startsWith(prefix)) {
+        if (found != null) {
+          throw new RequestContext.MalformedRequest();
+        }
+        found = pair.substring(prefix.length());
+      }
+    }
+    return found == null || found.isEmpty() ? null : found;
+  }
+
+  /** {@code target} without the sign-in ticket, for the redirect that follows the hand-off. */
+  static String withoutTicket(String target) {
+    int mark = target.indexOf('?');
+    if (mark < 0) {
+      return target;
+    }
+    StringBuilder kept = new StringBuilder();
+    for (String pair : target.substring(mark + 1).split("&", -1)) {
+      if (!pair.startsWith(SessionCookie.TICKET_PARAM + "=") && !pair.isEmpty()) {
+        kept.append(kept.length() == 0 ? "?" : "&").append(pair);
+      }
+    }
+    return target.substring(0, mark) + kept;
+  }
+
+  private static boolean isSignOut(ProxyAdapter.BrowserRequest browser) {
+    return browser != null
+        && browser.method().equalsIgnoreCase("POST")
+        && browser.path().equals(SessionCookie.SIGN_OUT_PATH);
+  }
+
+  /**
+   * The ticket was good: the session cookie goes to the browser on the app's own host. Where the
+   * proxy passes redirects, a 303 to the same address without the ticket keeps it out of the app
+   * and the address bar; behind nginx the request goes on (200) and the app sees the ticket once.
+   */
+  private void handOff(
+      HttpServerResponse response,
+      ProxyAdapter proxy,
+      ProxyAdapter.BrowserRequest browser,
+      Decision decision) {
+    SessionCookie.Issued issued = gateway.sessions().session(decision.token(), decision.appId());
+    response.putHeader(SET_COOKIE, SessionCookie.setCookie(issued.value(), issued.maxAgeSeconds()));
+    if (proxy.passesRedirects() && browser != null) {
+      response
+          .setStatusCode(303)
+          .putHeader(CACHE_CONTROL, NO_STORE)
+          .putHeader("Location", withoutTicket(browser.target()))
+          .end();
+    } else {
+      answer(response, decision, 0);
+    }
+  }
+
+  /**
+   * {@code POST /.aideploy/sign-out} on an app's host with a good session: every session of the
+   * token ends on every replica, then the browser is told it is signed out (401, or a redirect to
+   * the login page where the proxy passes one). When the write fails, 503: nothing is pretended.
+   */
+  private void signOut(
+      HttpServerRequest request,
+      ProxyAdapter proxy,
+      Decision session,
+      String client,
+      long startNanos) {
+    TokenEntry token = session.token();
+    Vertx.currentContext()
+        .executeBlocking(
+            () -> {
+              gateway.signOut().signOut(token);
+              return null;
+            },
+            false)
+        .onComplete(
+            written -> {
+              HttpServerResponse response = request.response();
+              if (written.failed()) {
+                Decision failed =
+                    new Decision(
+                        Outcome.UNAVAILABLE, Reason.INTERNAL_ERROR, token, session.appId());
+                gateway.record(GatewayMetrics.Route.AUTH, failed, client, startNanos);
+                answer(response, failed, 0);
+                return;
+              }
+              Decision out =
+                  new Decision(Outcome.UNAUTHENTICATED, Reason.SIGNED_OUT, token, session.appId());
+              gateway.record(GatewayMetrics.Route.AUTH, out, client, startNanos);
+              response.putHeader(SET_COOKIE, SessionCookie.setCookie("", 0));
+              if (proxy.passesRedirects()) {
+                String login = gateway.settings().loginUrl().toString();
+                String rd = gateway.settings().appUrl(session.appId());
+                response
+                    .setStatusCode(303)
+                    .putHeader(CACHE_CONTROL, NO_STORE)
+                    .putHeader(
+                        "Location",
+                        login
+                            + (login.contains("?") ? "&" : "?")
+                            + "rd="
+                            + URLEncoder.encode(rd, StandardCharsets.UTF_8))
+                    .end();
+              } else {
+                answer(response, out, 0);
+              }
+            });
   }
 
   static void answer(HttpServerResponse response, Decision decision, long retryAfterSeconds) {

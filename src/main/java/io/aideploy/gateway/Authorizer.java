@@ -55,7 +55,8 @@ final class Authorizer {
 
   /**
    * The token a credential stands for, as an ALLOW decision carrying it, or the refusal. {@code
-   * appId} is only carried along for the audit line.
+   * appId} is the app asked about: a session or ticket must have been issued for it; for the other
+   * credentials it is only carried along for the audit line.
    */
   Decision authenticate(Credential credential, String appId) {
     if (!index.isSynced()) {
@@ -73,19 +74,33 @@ final class Authorizer {
         return Decision.of(Outcome.UNAUTHENTICATED, Reason.UNKNOWN_TOKEN, appId);
       }
     } else if (credential instanceof Credential.Session session) {
-      SessionCookie.Reference reference = sessions.verify(session.cookie());
-      if (reference == null) {
-        return Decision.of(Outcome.UNAUTHENTICATED, Reason.INVALID_SESSION, appId);
-      }
-      token = index.tokenByKey(reference.namespace(), reference.name());
-      // Deleted, or regenerated since the sign-in: the session dies with the value it was for.
-      if (token == null || !SessionCookie.matches(reference, token)) {
-        return Decision.of(Outcome.UNAUTHENTICATED, Reason.SESSION_REVOKED, appId);
-      }
+      return signedIn(sessions.verifySession(session.cookie()), appId);
+    } else if (credential instanceof Credential.Ticket ticket) {
+      return signedIn(sessions.verifyTicket(ticket.ticket()), appId);
     } else if (credential instanceof Credential.Malformed) {
       return Decision.of(Outcome.UNAUTHENTICATED, Reason.MALFORMED_TOKEN, appId);
     } else {
       return Decision.of(Outcome.UNAUTHENTICATED, Reason.NO_TOKEN, appId);
+    }
+    return usable(token, appId);
+  }
+
+  /**
+   * The token of a verified session or ticket ({@code null}: not ours, or expired), if it was
+   * issued for {@code appId} and its token still has the value and has not been signed out since.
+   */
+  private Decision signedIn(SessionCookie.Reference reference, String appId) {
+    if (reference == null) {
+      return Decision.of(Outcome.UNAUTHENTICATED, Reason.INVALID_SESSION, appId);
+    }
+    // Replayed on another app's host (copied by hand: browsers never send it there).
+    if (!reference.appId().equals(appId)) {
+      return Decision.of(Outcome.UNAUTHENTICATED, Reason.SESSION_OTHER_APP, appId);
+    }
+    TokenEntry token = index.tokenByKey(reference.namespace(), reference.name());
+    // Deleted, regenerated or signed out since the sign-in: the session dies with the value.
+    if (token == null || !reference.isCurrentFor(token)) {
+      return Decision.of(Outcome.UNAUTHENTICATED, Reason.SESSION_REVOKED, appId);
     }
     return usable(token, appId);
   }

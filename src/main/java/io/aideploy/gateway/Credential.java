@@ -28,14 +28,30 @@ sealed interface Credential {
     }
   }
 
+  /** A sign-in ticket from the login page, not yet checked (see {@link SessionCookie}). */
+  record Ticket(String ticket) implements Credential {
+    @Override
+    public String toString() {
+      return "Ticket[redacted]";
+    }
+  }
+
   /**
    * The credential of a request: the {@code Authorization} header wins over the session cookie, and
    * a present but unusable header is not silently replaced by the cookie. The cookie is read only
    * when there is no header (parsing cookies on every bearer request would be wasted).
    */
   static Credential of(String authorization, Supplier<String> sessionCookie) {
+    return of(authorization, null, sessionCookie);
+  }
+
+  /** As {@link #of(String, Supplier)}, with a sign-in ticket that goes before the cookie. */
+  static Credential of(String authorization, String ticket, Supplier<String> sessionCookie) {
     if (authorization != null) {
       return bearer(authorization);
+    }
+    if (ticket != null) {
+      return new Ticket(ticket);
     }
     String cookie = sessionCookie.get();
     if (cookie != null && !cookie.isEmpty()) {

@@ -19,6 +19,7 @@ record GatewayContext(
     AuditLog audit,
     Signer signer,
     SessionCookie sessions,
+    SignOut signOut,
     Clock clock) {
 
   void record(GatewayMetrics.Route route, Decision decision, String client, long startNanos) {

@@ -29,11 +29,14 @@ final class GatewayHandler implements Handler<HttpServerRequest> {
     String path = request.path();
     try {
       String client = clientAddress(request);
-      if (path != null && (path.equals("/auth") || path.startsWith("/auth/"))) {
-        auth.handle(request, client, start);
-      } else if (path != null && LoginEndpoint.handles(path)) {
+      ProxyAdapter proxy = path == null ? null : ProxyAdapter.forPath(path);
+      if (path == null || !RequestPaths.isPlain(ownPart(path, proxy))) {
+        throw new RequestContext.MalformedRequest();
+      } else if (proxy != null) {
+        auth.handle(request, proxy, client, start);
+      } else if (LoginEndpoint.handles(path)) {
         login.handle(request, client, start);
-      } else if (path != null && LifecycleApi.handles(path)) {
+      } else if (LifecycleApi.handles(path)) {
         api.handle(request, client, start);
       } else {
         request
@@ -62,6 +65,14 @@ final class GatewayHandler implements Handler<HttpServerRequest> {
             .end("unavailable\n");
       }
     }
+  }
+
+  /**
+   * The part of the path that the gateway routes on: all of it, except the browser's own path that
+   * Envoy appends to its prefix, which is data for the app and is never routed on.
+   */
+  private static String ownPart(String path, ProxyAdapter proxy) {
+    return proxy instanceof EnvoyAdapter ? ProxyAdapter.ENVOY_PREFIX : path;
   }
 
   private String clientAddress(HttpServerRequest request) {

@@ -123,6 +123,7 @@ public final class GatewayRuntime implements Component {
             audit,
             signer,
             sessions,
+            new SignOut(client, index, clock),
             clock);
 
     List<SharedIndexInformer<?>> informers = new ArrayList<>();

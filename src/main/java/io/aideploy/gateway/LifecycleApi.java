@@ -5,9 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.AppState;
 import io.aideploy.api.v1alpha1.Role;
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Preconditions;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -65,10 +73,10 @@ final class LifecycleApi {
       return;
     }
     Decision decision =
-        decide(request, client, id, action != null || method.equals(HttpMethod.DELETE));
-    if (decision.isFailedAttempt()) {
-      gateway.failures().recordFailure(client);
-    }
+        AuthEndpoint.countFailure(
+            gateway,
+            decide(request, id, action != null || method.equals(HttpMethod.DELETE)),
+            client);
     if (decision.token() != null && decision.outcome() != Outcome.UNAUTHENTICATED) {
       // Any authenticated use counts, even one refused for scope or role.
       gateway.lastUsed().used(decision.token());
@@ -98,19 +106,14 @@ final class LifecycleApi {
       AppState state = action.equals("start") ? AppState.Running : AppState.Stopped;
       blocking(request, () -> setState(app, state), 200);
     } else {
-      blocking(request, () -> delete(app), 202);
+      blocking(request, () -> deleteExactly(gateway.client(), app), 202);
     }
   }
 
-  private Decision decide(HttpServerRequest request, String client, String id, boolean mutation) {
+  private Decision decide(HttpServerRequest request, String id, boolean mutation) {
     // Bearer only: the session cookie is deliberately not read here.
     Credential credential =
         Credential.of(RequestContext.header(request, "Authorization"), () -> null);
-    if (!(credential instanceof Credential.None)
-        && gateway.failures().retryAfterSeconds(client) > 0
-        && gateway.index().isSynced()) {
-      return Decision.of(Outcome.RATE_LIMITED, Reason.RATE_LIMITED, id);
-    }
     Decision authenticated = gateway.authorizer().authenticate(credential, id);
     if (!authenticated.allowed() || id == null) {
       return authenticated;
@@ -171,13 +174,37 @@ final class LifecycleApi {
     return AppView.of(AppEntry.from(patched), gateway.settings());
   }
 
-  private Map<String, Object> delete(AppEntry app) {
-    gateway
-        .client()
-        .resources(AiApp.class)
-        .inNamespace(app.namespace())
-        .withName(app.name())
-        .delete();
+  /**
+   * Deletes exactly the app the index knows: the uid is a precondition, so if the cache is behind
+   * and the app was deleted and re-created under the same name, the API server refuses (409) rather
+   * than delete the new one. fabric8 has no uid precondition for deletes, hence the plain call.
+   */
+  static Map<String, Object> deleteExactly(KubernetesClient client, AppEntry app) {
+    Preconditions preconditions = new Preconditions();
+    preconditions.setUid(app.id());
+    DeleteOptions options = new DeleteOptions();
+    options.setPreconditions(preconditions);
+    options.setPropagationPolicy("Background");
+    String url =
+        client.getMasterUrl().toString().replaceAll("/+$", "")
+            + "/apis/"
+            + HasMetadata.getApiVersion(AiApp.class)
+            + "/namespaces/"
+            + app.namespace()
+            + "/"
+            + HasMetadata.getPlural(AiApp.class)
+            + "/"
+            + app.name();
+    HttpClient http = client.getHttpClient();
+    HttpRequest call =
+        http.newHttpRequestBuilder()
+            .uri(url)
+            .method("DELETE", "application/json", Serialization.asJson(options))
+            .build();
+    HttpResponse<String> response = http.sendAsync(call, String.class).join();
+    if (!response.isSuccessful()) {
+      throw new KubernetesClientException("delete refused", response.code(), null);
+    }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("id", app.id());
     body.put("message", "deletion requested");

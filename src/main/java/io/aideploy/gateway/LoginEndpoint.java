@@ -1,8 +1,6 @@
 package io.aideploy.gateway;
 
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.Cookie;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -20,6 +18,9 @@ import java.util.Locale;
  */
 final class LoginEndpoint {
   static final int MAX_FORM_BYTES = 8 * 1024;
+  private static final String VALID_WITHOUT_APP =
+      "This token is valid. To use an app, open the app's own address: you sign in to each app"
+          + " from there.";
   private static final String FORM_PURPOSE = "aideploy-login-form-v1";
   private static final long FORM_LIFETIME_SECONDS = 3600;
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -27,13 +28,13 @@ final class LoginEndpoint {
   private final GatewayContext gateway;
   private final RedirectTarget redirects;
   private final String loginOrigin;
-  private final String cookieDomain;
+  private final String appDomain;
 
   LoginEndpoint(GatewayContext gateway) {
     this.gateway = gateway;
     this.redirects = new RedirectTarget(gateway.locator(), gateway.index());
     this.loginOrigin = origin(gateway.settings().loginUrl());
-    this.cookieDomain = "." + gateway.settings().baseDomain();
+    this.appDomain = "." + gateway.settings().baseDomain();
   }
 
   static boolean handles(String path) {
@@ -69,7 +70,7 @@ final class LoginEndpoint {
                     if (login) {
                       signIn(request, request.formAttributes(), client, start);
                     } else {
-                      signOut(request);
+                      signOut(request, request.formAttributes());
                     }
                   } catch (RuntimeException e) {
                     // Repeated fields or an undecodable form: the user's, not ours.
@@ -136,7 +137,7 @@ final class LoginEndpoint {
       return;
     }
     AppEntry app = target == null ? null : gateway.index().app(target.appId());
-    page(request.response(), 200, app, target, formToken(), null, true, hasSession(request));
+    page(request.response(), 200, app, target, formToken(), null, true, app != null, null);
   }
 
   private void signIn(HttpServerRequest request, MultiMap form, String client, long start) {
@@ -155,12 +156,6 @@ final class LoginEndpoint {
     } else if (rd != null && target == null) {
       decision = Decision.of(Outcome.BAD_REQUEST, Reason.BAD_REDIRECT, null);
       error = "This sign-in link does not lead to a known app, so it cannot be used.";
-    } else if (gateway.failures().retryAfterSeconds(client) > 0) {
-      decision =
-          Decision.of(Outcome.RATE_LIMITED, Reason.RATE_LIMITED, app == null ? null : app.id());
-      response.putHeader(
-          "Retry-After", Long.toString(gateway.failures().retryAfterSeconds(client)));
-      error = "Too many wrong tokens from your address. Please wait a minute and try again.";
     } else {
       String value = single(form, "token");
       Credential credential =
@@ -171,9 +166,12 @@ final class LoginEndpoint {
       if (decision.allowed() && app != null) {
         decision = gateway.authorizer().scope(decision.token(), app);
       }
+      decision = AuthEndpoint.countFailure(gateway, decision, client);
       error =
           switch (decision.reason()) {
             case TOKEN_OK -> null;
+            case RATE_LIMITED ->
+                "Too many wrong tokens from your address. Please wait a minute and try again.";
             case NO_TOKEN -> "Please enter your access token.";
             case TOKEN_EXPIRED -> "This token has expired. Ask for a new one.";
             case TOKEN_NOT_READY -> "This token is not active. Ask for a new one.";
@@ -182,56 +180,81 @@ final class LoginEndpoint {
             default -> "This token is not valid. Check that you pasted all of it.";
           };
     }
-    if (decision.isFailedAttempt()) {
-      gateway.failures().recordFailure(client);
+    if (decision.outcome() == Outcome.RATE_LIMITED) {
+      response.putHeader(
+          "Retry-After", Long.toString(gateway.failures().retryAfterSeconds(client)));
     }
     gateway.record(GatewayMetrics.Route.LOGIN, decision, client, start);
     if (!decision.allowed()) {
       boolean showForm = decision.reason() != Reason.BAD_REDIRECT;
-      page(response, decision.outcome().status, app, target, formToken(), error, showForm, false);
+      page(
+          response,
+          decision.outcome().status,
+          app,
+          target,
+          formToken(),
+          error,
+          showForm,
+          false,
+          null);
       return;
     }
     gateway.lastUsed().used(decision.token());
-    SessionCookie.Issued issued = gateway.sessions().issue(decision.token());
-    response.addCookie(sessionCookie(issued.value(), issued.maxAgeSeconds()));
-    if (target != null) {
-      response
-          .setStatusCode(303)
-          .putHeader("Location", target.url())
-          .putHeader("Cache-Control", "no-store")
-          .end();
-    } else {
-      page(response, 200, null, null, formToken(), null, false, true);
+    if (app == null) {
+      page(response, 200, null, null, formToken(), null, false, false, VALID_WITHOUT_APP);
+      return;
     }
+    // The login host cannot set a cookie for the app's host: the app's own check exchanges this
+    // ticket for the session (see SessionCookie).
+    String ticket = gateway.sessions().ticket(decision.token(), app.id());
+    response
+        .setStatusCode(303)
+        .putHeader("Location", withTicket(target.url(), ticket))
+        .putHeader("Cache-Control", "no-store")
+        .end();
   }
 
-  private void signOut(HttpServerRequest request) {
+  /** {@code url} with the sign-in ticket added to its query, before any fragment. */
+  static String withTicket(String url, String ticket) {
+    int hash = url.indexOf('#');
+    String base = hash < 0 ? url : url.substring(0, hash);
+    String fragment = hash < 0 ? "" : url.substring(hash);
+    return base
+        + (base.indexOf('?') < 0 ? "?" : "&")
+        + SessionCookie.TICKET_PARAM
+        + "="
+        + ticket
+        + fragment;
+  }
+
+  /**
+   * Sessions live on the apps' hosts, which the login host cannot see: for an app's {@code rd}, a
+   * 307 (which keeps the POST) sends the browser to that app's sign-out path, where its check ends
+   * every session of the token; otherwise back to the login page.
+   */
+  private void signOut(HttpServerRequest request, MultiMap form) {
     HttpServerResponse response = request.response();
     if (!sameOrigin(request)) {
       page(response, 403, null, null, null, "This form was sent from another site.", false);
       return;
     }
-    response.addCookie(sessionCookie("", 0));
+    String rd = single(form, "rd");
+    RedirectTarget.Target target = rd == null ? null : redirects.parse(rd);
+    if (target != null && target.appId() != null) {
+      response
+          .setStatusCode(307)
+          .putHeader(
+              "Location",
+              "https://" + gateway.settings().appHost(target.appId()) + SessionCookie.SIGN_OUT_PATH)
+          .putHeader("Cache-Control", "no-store")
+          .end();
+      return;
+    }
     response
         .setStatusCode(303)
         .putHeader("Location", gateway.settings().loginUrl().toString())
         .putHeader("Cache-Control", "no-store")
         .end();
-  }
-
-  private Cookie sessionCookie(String value, long maxAgeSeconds) {
-    return Cookie.cookie(SessionCookie.NAME, value)
-        .setDomain(cookieDomain)
-        .setPath("/")
-        .setMaxAge(maxAgeSeconds)
-        .setHttpOnly(true)
-        .setSecure(true)
-        .setSameSite(CookieSameSite.LAX);
-  }
-
-  private boolean hasSession(HttpServerRequest request) {
-    String cookie = gateway.sessionCookie(request);
-    return cookie != null && gateway.sessions().verify(cookie) != null;
   }
 
   /** CSRF check one: a browser always sends Origin on a POST form; Referer is the fallback. */
@@ -285,7 +308,7 @@ final class LoginEndpoint {
       String formToken,
       String error,
       boolean showForm) {
-    page(response, status, app, target, formToken, error, showForm, false);
+    page(response, status, app, target, formToken, error, showForm, false, null);
   }
 
   private void page(
@@ -296,7 +319,8 @@ final class LoginEndpoint {
       String formToken,
       String error,
       boolean showForm,
-      boolean signedIn) {
+      boolean offerSignOut,
+      String notice) {
     String html =
         LoginPage.render(
             app == null ? null : app.name(),
@@ -305,7 +329,8 @@ final class LoginEndpoint {
             formToken,
             error,
             showForm && formToken != null,
-            signedIn);
+            offerSignOut,
+            notice);
     response
         .setStatusCode(status)
         .putHeader("Content-Type", "text/html; charset=utf-8")
@@ -319,7 +344,7 @@ final class LoginEndpoint {
         .putHeader(
             "Content-Security-Policy",
             "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' https://*"
-                + cookieDomain
+                + appDomain
                 + "; frame-ancestors 'none'; base-uri 'none'")
         .end(html);
   }

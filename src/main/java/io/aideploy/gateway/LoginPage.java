@@ -13,6 +13,9 @@ final class LoginPage {
    * @param formToken the signed anti-forgery token of this form
    * @param error a message for the user, or null
    * @param showForm false when the page can only explain an error (such as a bad link)
+   * @param offerSignOut whether to offer signing out of the app (its sessions live on its host,
+   *     which this page cannot see, so it is offered whenever the page is for an app)
+   * @param notice a plain message for the user, or null
    */
   static String render(
       String appLabel,
@@ -21,7 +24,8 @@ final class LoginPage {
       String formToken,
       String error,
       boolean showForm,
-      boolean signedIn) {
+      boolean offerSignOut,
+      String notice) {
     StringBuilder html = new StringBuilder(2048);
     html.append(
         """
@@ -59,6 +63,9 @@ final class LoginPage {
           .append(escape(error))
           .append("</div>\n");
     }
+    if (notice != null) {
+      html.append("<p role=\"status\" id=\"notice\">").append(escape(notice)).append("</p>\n");
+    }
     if (showForm) {
       html.append("<form method=\"post\" action=\"login\">\n")
           .append("<input type=\"hidden\" name=\"csrf\" value=\"")
@@ -83,9 +90,14 @@ final class LoginPage {
           .append("<button type=\"submit\">Connect</button>\n")
           .append("</form>\n");
     }
-    if (signedIn) {
+    if (offerSignOut && rd != null) {
       html.append("<form method=\"post\" action=\"logout\">\n")
-          .append("<button type=\"submit\" class=\"secondary\">Sign out</button>\n")
+          .append("<input type=\"hidden\" name=\"rd\" value=\"")
+          .append(escape(rd))
+          .append("\">\n")
+          .append(
+              "<button type=\"submit\" class=\"secondary\" id=\"sign-out\">Sign out of this"
+                  + " app</button>\n")
           .append("</form>\n");
     }
     html.append("</main>\n</body>\n</html>\n");

@@ -1,6 +1,8 @@
 package io.aideploy.gateway;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
 
 /** Small helpers to read a request; malformed input becomes {@link MalformedRequest}. */
 final class RequestContext {
@@ -35,26 +37,40 @@ final class RequestContext {
     return values.isEmpty() ? null : String.join(",", values);
   }
 
-  /** The single value of a query parameter, or null; repeated or undecodable is malformed. */
+  /**
+   * The single value of a query parameter, or null; repeated or undecodable is malformed. Names are
+   * compared exactly after decoding (Vert.x's own parameter map ignores case, so {@code APP} would
+   * count as {@code app}), and only {@code &} separates pairs.
+   */
   static String queryParam(HttpServerRequest request, String name) {
-    String plain = plainSoleParam(request.query(), name);
+    String query = request.query();
+    String plain = plainSoleParam(query, name);
     if (plain != null) {
       return plain;
     }
-    java.util.List<String> values;
-    try {
-      values = request.params().getAll(name);
-    } catch (RuntimeException e) {
-      // Bad percent-escapes or bad UTF-8 in the query.
-      throw new MalformedRequest();
-    }
-    if (values.isEmpty()) {
+    if (query == null || query.isEmpty()) {
       return null;
     }
-    if (values.size() > 1) {
-      throw new MalformedRequest();
+    String found = null;
+    for (String pair : query.split("&", -1)) {
+      int equals = pair.indexOf('=');
+      String key = decode(equals < 0 ? pair : pair.substring(0, equals));
+      if (key.equals(name)) {
+        if (found != null) {
+          throw new MalformedRequest();
+        }
+        found = equals < 0 ? "" : decode(pair.substring(equals + 1));
+      }
     }
-    return values.get(0);
+    return found;
+  }
+
+  private static String decode(String component) {
+    try {
+      return QueryStringDecoder.decodeComponent(component, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedRequest(); // a broken percent-escape
+    }
   }
 
   /**

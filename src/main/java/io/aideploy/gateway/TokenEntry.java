@@ -17,6 +17,7 @@ import java.time.format.DateTimeParseException;
  * @param usable whether the operator reports it Ready, it is not being deleted and its expiry
  *     parses
  * @param lastUsedAt status.lastUsedAt as published, so that replicas do not all patch it
+ * @param sessionsNotBefore status.sessionsNotBefore: sessions issued until then are signed out
  */
 record TokenEntry(
     String namespace,
@@ -26,7 +27,8 @@ record TokenEntry(
     Instant expiresAt,
     boolean usable,
     String tokenHash,
-    Instant lastUsedAt) {
+    Instant lastUsedAt,
+    Instant sessionsNotBefore) {
 
   String key() {
     return key(namespace, name);
@@ -70,6 +72,13 @@ record TokenEntry(
     } catch (DateTimeParseException e) {
       // Only an optimisation: patch again.
     }
+    Instant sessionsNotBefore = null;
+    try {
+      sessionsNotBefore = parse(status.getSessionsNotBefore());
+    } catch (DateTimeParseException e) {
+      // A sign-out we cannot read must not leave sessions working: end them all.
+      sessionsNotBefore = Instant.ofEpochMilli(Long.MAX_VALUE);
+    }
     return new TokenEntry(
         token.getMetadata().getNamespace(),
         token.getMetadata().getName(),
@@ -78,7 +87,8 @@ record TokenEntry(
         expiresAt,
         usable,
         status.getTokenHash(),
-        lastUsed);
+        lastUsed,
+        sessionsNotBefore);
   }
 
   /** Whether the token's time is up at {@code now}. */

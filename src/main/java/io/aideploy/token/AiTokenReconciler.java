@@ -154,7 +154,7 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
     judge(token, status, previous);
 
     Optional<Duration> untilExpiry = untilExpiry(token);
-    AiTokenStatus unchanged = withoutLastUsed(previous);
+    AiTokenStatus unchanged = withoutGatewayFields(previous);
     UpdateControl<AiToken> control;
     if (status.equals(unchanged)) {
       control = UpdateControl.noUpdate();
@@ -180,6 +180,7 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
     events.warning(token, "ReconcileError", message);
     AiTokenStatus status = token.getStatus() == null ? new AiTokenStatus() : token.getStatus();
     status.setLastUsedAt(null);
+    status.setSessionsNotBefore(null);
     status.setConditions(
         List.of(condition(false, "ReconcileError", message, token, token.getStatus())));
     token.setStatus(status);
@@ -296,10 +297,14 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
         rotation.now());
   }
 
-  /** lastUsedAt belongs to the gateway: the operator neither compares nor writes it. */
-  private static AiTokenStatus withoutLastUsed(AiTokenStatus status) {
+  /**
+   * lastUsedAt and sessionsNotBefore belong to the gateway: the operator neither compares nor
+   * writes them.
+   */
+  private static AiTokenStatus withoutGatewayFields(AiTokenStatus status) {
     AiTokenStatus copy = io.fabric8.kubernetes.client.utils.Serialization.clone(status);
     copy.setLastUsedAt(null);
+    copy.setSessionsNotBefore(null);
     return copy;
   }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -34,6 +35,8 @@ class BrowserLoginE2E {
   private static IngressStack stack;
   private static WebDriver browser;
   private static String appUrl;
+  private static String appHost;
+  private static String openHost;
 
   @BeforeAll
   static void start(LocalControlPlane.Cluster cluster, KubernetesClient client) throws Exception {
@@ -46,11 +49,18 @@ class BrowserLoginE2E {
         spec: {image: ovhcom/ai-deploy-hello-world}
         ---
         apiVersion: aideploy.io/v1alpha1
+        kind: AiApp
+        metadata: {name: open, labels: {group: A}}
+        spec: {image: ovhcom/ai-deploy-hello-world, access: Public}
+        ---
+        apiVersion: aideploy.io/v1alpha1
         kind: AiToken
         metadata: {name: reader-token}
         spec: {role: Reader, labelSelector: group=A}
         """);
-    appUrl = "https://" + stack.appId("hello") + "." + IngressStack.BASE_DOMAIN + "/";
+    appHost = stack.appId("hello") + "." + IngressStack.BASE_DOMAIN;
+    appUrl = "https://" + appHost + "/";
+    openHost = stack.appId("open") + "." + IngressStack.BASE_DOMAIN;
     stack.startOrReloadNginx();
     browser = chromium(stack);
   }
@@ -111,11 +121,28 @@ class BrowserLoginE2E {
     assertThat(awaitElement(By.id("error")).getText()).contains("token is not valid");
     assertThat(browser.findElements(By.id("token"))).hasSize(1);
 
-    // The right token: back to the app.
+    // The right token: back to the app, which hands the browser its session cookie.
     browser.get(appUrl);
     signIn(token);
     await().atMost(WAIT).until(() -> text().contains("Hello, World!"));
-    assertThat(browser.getCurrentUrl()).isEqualTo(appUrl);
+    assertThat(browser.getCurrentUrl()).startsWith(appUrl);
+    Cookie session = browser.manage().getCookieNamed("__Host-aideploy_session");
+    assertThat(session).as("the session cookie on %s", appHost).isNotNull();
+    // Host-only: WebDriver shows a domain cookie with a leading dot, a host-only one without.
+    assertThat(session.getDomain()).isEqualTo(appHost);
+    assertThat(session.isSecure()).isTrue();
+    assertThat(session.isHttpOnly()).isTrue();
+    assertThat(session.getValue()).doesNotContain(token);
+
+    // Another tenant's Public app on a sibling host never receives it (its upstream logs what
+    // it got), nor do the login host's requests.
+    browser.get("https://" + openHost + "/");
+    await().atMost(WAIT).until(() -> text().contains("Hello, World!"));
+    assertThat(stack.upstreamCookiesByHost.get(openHost))
+        .isNotEmpty()
+        .allSatisfy(cookie -> assertThat(cookie).doesNotContain("aideploy_session"));
+    assertThat(stack.upstreamCookiesByHost.get(appHost))
+        .anySatisfy(cookie -> assertThat(cookie).contains("__Host-aideploy_session="));
 
     // Regenerated: the session dies with the old value, the browser is sent to sign in again.
     stack.regenerate("reader-token");
@@ -129,17 +156,54 @@ class BrowserLoginE2E {
             });
     signIn(fresh);
     await().atMost(WAIT).until(() -> text().contains("Hello, World!"));
+    String stolen = browser.manage().getCookieNamed("__Host-aideploy_session").getValue();
+    Curl.Result replayed =
+        stack.curl(
+            appHost,
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "-H",
+            "Cookie: __Host-aideploy_session=" + stolen,
+            appUrl);
+    assertThat(replayed.stdout()).as("a copy of the cookie opens the app").isEqualTo("200");
 
-    // Sign out on the login host; the app asks for a token again.
-    browser.get("https://" + IngressStack.LOGIN_HOST + "/login");
-    By signOut = By.xpath("//button[text()='Sign out']");
-    awaitElement(signOut).click();
-    // The login page offers "Sign out" only to a signed-in browser: gone once the cookie is.
-    await().atMost(WAIT).ignoreExceptions().until(() -> browser.findElements(signOut).isEmpty());
+    // Sign out from the app's sign-in page: it ends the session on the gateway, not only in the
+    // browser, so the copy is dead too.
+    browser.get(
+        "https://"
+            + IngressStack.LOGIN_HOST
+            + "/login?rd="
+            + java.net.URLEncoder.encode(appUrl, java.nio.charset.StandardCharsets.UTF_8));
+    awaitElement(By.id("sign-out")).click();
+    await()
+        .atMost(WAIT)
+        .until(() -> browser.getCurrentUrl().startsWith("https://" + IngressStack.LOGIN_HOST));
     browser.get(appUrl);
     assertThat(browser.getCurrentUrl())
         .startsWith("https://" + IngressStack.LOGIN_HOST + "/login?rd=");
     assertThat(text()).doesNotContain("Hello, World!");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        stack
+                            .curl(
+                                appHost,
+                                "-s",
+                                "-o",
+                                "/dev/null",
+                                "-w",
+                                "%{http_code}",
+                                "-H",
+                                "Cookie: __Host-aideploy_session=" + stolen,
+                                appUrl)
+                            .stdout())
+                    .as("the copied cookie after sign-out")
+                    .isEqualTo("302"));
   }
 
   private static void signIn(String token) {

@@ -21,6 +21,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -46,6 +47,9 @@ final class IngressStack implements AutoCloseable {
   /** The headers of the last request that reached the stand-in app, lower-case names. */
   final Map<String, String> lastUpstreamHeaders = new ConcurrentHashMap<>();
 
+  /** Every Cookie header the stand-in app received, by the Host it was sent for. */
+  final Map<String, List<String>> upstreamCookiesByHost = new ConcurrentHashMap<>();
+
   private final HttpServer hello;
   private final int gatewayPort;
   private final List<Process> processes = new ArrayList<>();
@@ -64,6 +68,10 @@ final class IngressStack implements AutoCloseable {
           exchange
               .getRequestHeaders()
               .forEach((k, v) -> lastUpstreamHeaders.put(k.toLowerCase(), String.join(",", v)));
+          String host = exchange.getRequestHeaders().getFirst("Host");
+          upstreamCookiesByHost
+              .computeIfAbsent(host == null ? "" : host, h -> new CopyOnWriteArrayList<>())
+              .add(String.valueOf(exchange.getRequestHeaders().getFirst("Cookie")));
           byte[] body = "Hello, World!\n".getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
           exchange.sendResponseHeaders(200, body.length);

@@ -12,29 +12,24 @@ class AppLocatorTest {
   private final AppLocator locator = new AppLocator("apps.example.com");
 
   @Test
-  void appParameterComesFirst() {
-    var located = locator.locate(ID, "https://other.apps.example.com/x", "x.apps.example.com", "h");
-    assertThat(located.appId()).isEqualTo(ID);
+  void hostsOfTheBaseDomainNameApps() {
+    assertThat(locator.fromHost(ID + ".APPS.example.com.").appId()).isEqualTo(ID);
+    assertThat(locator.fromHost(ID + ".apps.example.com:443").appId()).isEqualTo(ID);
+    assertThat(locator.fromHost("apps.example.com")).isEqualTo(AppLocator.Located.NONE);
+    assertThat(locator.fromHost("a.b.apps.example.com")).isEqualTo(AppLocator.Located.NONE);
+    assertThat(locator.fromHost("x.apps.example.com:abc").malformed()).isTrue();
   }
 
-  @Test
-  void originalUrlComesBeforeForwardedHostAndHost() {
-    assertThat(
-            locator
-                .locate(null, "https://" + ID + ".apps.example.com/a?b", "x.apps.example.com", null)
-                .appId())
-        .isEqualTo(ID);
-  }
-
-  @Test
-  void forwardedHostComesBeforeHost() {
-    assertThat(locator.locate(null, null, ID + ".apps.example.com:443", "h").appId()).isEqualTo(ID);
-  }
-
-  @Test
-  void hostIsTheLastResort() {
-    assertThat(locator.locate(null, null, null, ID + ".APPS.example.com.").appId()).isEqualTo(ID);
-    assertThat(locator.locate(null, null, null, null)).isEqualTo(AppLocator.Located.NONE);
+  @ParameterizedTest
+  @CsvSource({
+    "https://x.apps.example.com,/",
+    "https://x.apps.example.com/a/b?c=d,/a/b?c=d",
+    "https://x.apps.example.com?c=d,/?c=d",
+    "https://x.apps.example.com/a#frag,/a",
+    "HTTP://x.apps.example.com/,/"
+  })
+  void browserTargetsOfOriginalUrls(String url, String target) {
+    assertThat(AppLocator.targetOfUrl(url)).isEqualTo(target);
   }
 
   @ParameterizedTest
@@ -54,8 +49,8 @@ class AppLocatorTest {
         "0123456789012345678901234567890123456789012345678901234567890123456789",
         "a123456789012345678901234567890123456789012345678901234567890123"
       })
-  void malformedAppParametersAreRefused(String app) {
-    assertThat(locator.locate(app, null, null, null).malformed()).isTrue();
+  void malformedIdsAreNotIds(String app) {
+    assertThat(AppLocator.isId(app)).isFalse();
   }
 
   @ParameterizedTest
@@ -69,7 +64,7 @@ class AppLocatorTest {
         "a12345678901234567890123456789012345678901234567890123456789012"
       })
   void dnsLabelsAreIds(String app) {
-    assertThat(locator.locate(app, null, null, null).appId()).isEqualTo(app);
+    assertThat(AppLocator.isId(app)).isTrue();
   }
 
   @ParameterizedTest
@@ -86,9 +81,13 @@ class AppLocatorTest {
     "https://x.apps.example.com.evil.com/,false",
     "https://[::1]/,false"
   })
-  void hostileOriginalUrlsNeverNameAnApp(String url, boolean malformed) {
-    var located = locator.locate(null, url, null, null);
-    assertThat(located.appId()).isNull();
-    assertThat(located.malformed()).isEqualTo(malformed);
+  void hostileUrlsNeverNameAnApp(String url, boolean malformed) {
+    String host = AppLocator.hostOfUrl(url);
+    if (malformed) {
+      assertThat(host == null || locator.fromHost(host).malformed()).isTrue();
+    } else {
+      assertThat(host).isNotNull();
+      assertThat(locator.fromHost(host).appId()).isNull();
+    }
   }
 }

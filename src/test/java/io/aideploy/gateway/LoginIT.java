@@ -103,24 +103,55 @@ class LoginIT {
   }
 
   @Test
-  void signInSetsASessionThatOpensTheAppAndDiesWithTheToken() {
+  void signInHandsOverASessionThatOnlyTheAppsHostHolds() {
     RawHttp.Response signedIn = signIn(token, rd, ORIGIN);
     assertThat(signedIn.status()).isEqualTo(303);
-    assertThat(signedIn.header("Location")).isEqualTo(rd);
-    String setCookie = signedIn.header("Set-Cookie");
+    String location = signedIn.header("Location");
+    assertThat(location).startsWith(rd + "&aideploy_ticket=").doesNotContain(token);
+    // The login host sets no cookie at all: it could only set one for every app host.
+    assertThat(signedIn.header("Set-Cookie")).isNull();
+
+    // ingress-nginx: the browser follows the 303; the app's check sees the ticket in
+    // X-Original-URL and answers 200 with the cookie, which nginx copies to the browser.
+    RawHttp.Response handOff = nginxAuth(uid(web), location, "GET");
+    assertThat(handOff.status()).isEqualTo(200);
+    assertThat(handOff.header("X-Aideploy-Token")).isEqualTo("browser");
+    String setCookie = handOff.header("Set-Cookie");
     assertThat(setCookie)
-        .startsWith("aideploy_session=")
-        .contains("Domain=.apps.test.local", "Path=/", "Secure", "SameSite=Lax")
+        .startsWith("__Host-aideploy_session=")
+        .contains("Path=/", "Secure", "SameSite=Lax")
         // Attribute names are case-insensitive (RFC 6265); Netty writes "HTTPOnly".
         .containsIgnoringCase("HttpOnly")
         .containsIgnoringCase("Max-Age=43200")
+        .doesNotContainIgnoringCase("Domain")
         .doesNotContain(token);
     String cookie = setCookie.substring(0, setCookie.indexOf(';'));
-
     assertThat(authWithCookie(uid(web), cookie).status()).isEqualTo(200);
     assertThat(authWithCookie(uid(web), cookie).header("X-Aideploy-Token")).isEqualTo("browser");
-    // Scope still applies to sessions.
-    assertThat(authWithCookie(uid(other), cookie).status()).isEqualTo(403);
+
+    // Envoy and Traefik pass redirects: the hand-off is a 303 to the same address without the
+    // ticket, so the app never sees it.
+    String ticket = location.substring(location.indexOf("aideploy_ticket="));
+    RawHttp.Response envoy =
+        RawHttp.request(
+            gateway.port(),
+            "GET",
+            "/auth/envoy/chat?x=1&" + ticket,
+            "Host: " + uid(web) + ".apps.test.local");
+    assertThat(envoy.status()).isEqualTo(303);
+    assertThat(envoy.header("Location")).isEqualTo("/chat?x=1");
+    assertThat(envoy.header("Set-Cookie")).startsWith("__Host-aideploy_session=");
+    RawHttp.Response traefik =
+        RawHttp.request(
+            gateway.port(),
+            "GET",
+            "/auth/traefik",
+            "X-Forwarded-Host: " + uid(web) + ".apps.test.local",
+            "X-Forwarded-Uri: /chat?" + ticket,
+            "X-Forwarded-Method: GET");
+    assertThat(traefik.status()).isEqualTo(303);
+    assertThat(traefik.header("Location")).isEqualTo("/chat");
+
     // The lifecycle API ignores cookies.
     assertThat(RawHttp.request(gateway.port(), "GET", "/v1/apps", "Cookie: " + cookie).status())
         .isEqualTo(401);
@@ -131,26 +162,69 @@ class LoginIT {
   }
 
   @Test
-  void sessionDiesWithDeletionExpiryAndKeyChange() {
-    String cookie = cookie(signIn(token, rd, ORIGIN));
-    assertThat(authWithCookie(uid(web), cookie).status()).isEqualTo(200);
+  void aSessionOrTicketOpensOnlyTheAppItWasIssuedFor() {
+    // Covered by the same token: still another app, so another session is needed.
+    AiApp sibling = createApp(client, ns, "sibling", Map.of("group", "A"), Access.Token);
+    await()
+        .atMost(WAIT)
+        .until(() -> GatewayIT.auth(gateway.port(), uid(sibling), token).status() == 200);
+    String location = signIn(token, rd, ORIGIN).header("Location");
+    String cookie = cookie(nginxAuth(uid(web), location, "GET"));
+    assertThat(authWithCookie(uid(sibling), cookie).status()).isEqualTo(401);
+    assertThat(authWithCookie(uid(other), cookie).status()).isEqualTo(401);
+    // The same ticket presented for the sibling's host.
+    String siblingUrl = location.replace(uid(web), uid(sibling));
+    RawHttp.Response replayed = nginxAuth(uid(sibling), siblingUrl, "GET");
+    assertThat(replayed.status()).isEqualTo(401);
+    assertThat(replayed.header("Set-Cookie")).isNull();
+    // A ticket is good for a minute only.
+    String fresh = signIn(token, rd, ORIGIN).header("Location");
+    clock.advance(Duration.ofSeconds(61));
+    assertThat(nginxAuth(uid(web), fresh, "GET").status()).isEqualTo(401);
+  }
 
-    clock.advance(Duration.ofHours(13));
-    assertThat(authWithCookie(uid(web), cookie).status()).isEqualTo(401);
-    clock.set(Instant.now());
-    assertThat(authWithCookie(uid(web), cookie).status()).isEqualTo(200);
-
-    GatewayRuntime rekeyed = startGateway("another-session-key-0123456789abcdef");
+  @Test
+  void signOutEndsTheSessionOnEveryReplica() {
+    GatewayRuntime second = startGateway(KEY);
     try {
-      RawHttp.Response refused =
-          RawHttp.request(rekeyed.port(), "GET", "/auth?app=" + uid(web), "Cookie: " + cookie);
-      assertThat(refused.status()).isEqualTo(401);
-    } finally {
-      rekeyed.close();
-    }
+      String cookie =
+          cookie(nginxAuth(uid(web), signIn(token, rd, ORIGIN).header("Location"), "GET"));
+      assertThat(authWithCookie(second.port(), uid(web), cookie).status()).isEqualTo(200);
+      String signOutUrl = "https://" + uid(web) + ".apps.test.local/.aideploy/sign-out";
+      // Only a POST signs out: a link or an image on another site cannot.
+      assertThat(nginxAuth(uid(web), signOutUrl, "GET", "Cookie: " + cookie).status())
+          .isEqualTo(200);
+      assertThat(authWithCookie(uid(web), cookie).status()).isEqualTo(200);
 
-    client.resources(AiToken.class).inNamespace(ns).withName("browser").delete();
-    await().atMost(WAIT).until(() -> authWithCookie(uid(web), cookie).status() == 401);
+      RawHttp.Response out = nginxAuth(uid(web), signOutUrl, "POST", "Cookie: " + cookie);
+      assertThat(out.status()).isEqualTo(401);
+      assertThat(out.header("Set-Cookie"))
+          .startsWith("__Host-aideploy_session=;")
+          .containsIgnoringCase("Max-Age=0");
+      // The stolen copy is dead on this replica at once and on the other through the watch.
+      assertThat(authWithCookie(uid(web), cookie).status()).isEqualTo(401);
+      await()
+          .atMost(WAIT)
+          .until(() -> authWithCookie(second.port(), uid(web), cookie).status() == 401);
+      assertThat(
+              client
+                  .resources(AiToken.class)
+                  .inNamespace(ns)
+                  .withName("browser")
+                  .get()
+                  .getStatus()
+                  .getSessionsNotBefore())
+          .isNotNull();
+
+      // Signing in again works at once, on either replica.
+      clock.advance(Duration.ofMillis(5));
+      String again =
+          cookie(nginxAuth(uid(web), signIn(token, rd, ORIGIN).header("Location"), "GET"));
+      assertThat(authWithCookie(uid(web), again).status()).isEqualTo(200);
+      assertThat(authWithCookie(second.port(), uid(web), again).status()).isEqualTo(200);
+    } finally {
+      second.close();
+    }
   }
 
   @Test
@@ -208,27 +282,32 @@ class LoginIT {
   }
 
   @Test
-  void logoutClearsTheCookie() {
-    RawHttp.Response out = post("/logout", "", ORIGIN);
-    assertThat(out.status()).isEqualTo(303);
-    assertThat(out.header("Location")).isEqualTo("https://login.apps.test.local/login");
-    assertThat(out.header("Set-Cookie"))
-        .startsWith("aideploy_session=;")
-        .containsIgnoringCase("Max-Age=0")
-        .contains("Domain=.apps.test.local");
-    assertThat(post("/logout", "", "Origin: https://evil.com").status()).isEqualTo(403);
+  void signOutOnTheLoginPageLeadsToTheAppsOwnSignOut() {
+    RawHttp.Response out = post("/logout", "rd=" + enc(rd), ORIGIN);
+    // 307 keeps the POST: the browser posts to the app's host, which holds the session.
+    assertThat(out.status()).isEqualTo(307);
+    assertThat(out.header("Location"))
+        .isEqualTo("https://" + uid(web) + ".apps.test.local/.aideploy/sign-out");
+    assertThat(loginPage(rd).body()).contains("id=\"sign-out\"");
+    RawHttp.Response nowhere = post("/logout", "", ORIGIN);
+    assertThat(nowhere.status()).isEqualTo(303);
+    assertThat(nowhere.header("Location")).isEqualTo("https://login.apps.test.local/login");
+    assertThat(post("/logout", "rd=" + enc("https://evil.com/"), ORIGIN).status()).isEqualTo(303);
+    assertThat(post("/logout", "rd=" + enc(rd), "Origin: https://evil.com").status())
+        .isEqualTo(403);
   }
 
   @Test
   void relativeTargetAndNoTarget() {
     String csrf = csrf(loginPage(null));
     RawHttp.Response relative = post("/login", form(token, "/after", csrf), ORIGIN);
-    assertThat(relative.status()).isEqualTo(303);
-    assertThat(relative.header("Location")).isEqualTo("/after");
+    assertThat(relative.status()).isEqualTo(200);
+    assertThat(relative.header("Set-Cookie")).isNull();
+    assertThat(relative.body()).contains("This token is valid");
     RawHttp.Response none = post("/login", form(token, null, csrf), ORIGIN);
     assertThat(none.status()).isEqualTo(200);
-    assertThat(none.header("Set-Cookie")).startsWith("aideploy_session=");
-    assertThat(none.body()).contains("Sign out");
+    assertThat(none.header("Set-Cookie")).isNull();
+    assertThat(none.body()).contains("This token is valid");
   }
 
   @Test
@@ -295,6 +374,20 @@ class LoginIT {
   }
 
   private static RawHttp.Response authWithCookie(String appId, String cookie) {
-    return RawHttp.request(gateway.port(), "GET", "/auth?app=" + appId, "Cookie: " + cookie);
+    return authWithCookie(gateway.port(), appId, cookie);
+  }
+
+  private static RawHttp.Response authWithCookie(int port, String appId, String cookie) {
+    return RawHttp.request(port, "GET", "/auth?app=" + appId, "Cookie: " + cookie);
+  }
+
+  /** The check ingress-nginx makes for a browser request to {@code url} on app {@code appId}. */
+  private static RawHttp.Response nginxAuth(
+      String appId, String url, String method, String... headers) {
+    String[] all = new String[headers.length + 2];
+    all[0] = "X-Original-URL: " + url;
+    all[1] = "X-Original-Method: " + method;
+    System.arraycopy(headers, 0, all, 2, headers.length);
+    return RawHttp.request(gateway.port(), "GET", "/auth?app=" + appId, all);
   }
 }

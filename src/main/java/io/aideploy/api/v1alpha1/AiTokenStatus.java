@@ -32,6 +32,12 @@ public class AiTokenStatus {
       "Last time the token was accepted by the gateway, at most once a minute.")
   private String lastUsedAt;
 
+  @JsonPropertyDescription(
+      "Browser sessions signed in before this time (RFC 3339, milliseconds) no longer work: set by"
+          + " the gateway on sign-out, so that a sign-out ends the token's sessions on every"
+          + " replica.")
+  private String sessionsNotBefore;
+
   @JsonPropertyDescription("Number of AiApps the token's selector currently matches.")
   private Integer matchedApps;
 
@@ -101,6 +107,14 @@ public class AiTokenStatus {
     this.lastUsedAt = lastUsedAt;
   }
 
+  public String getSessionsNotBefore() {
+    return sessionsNotBefore;
+  }
+
+  public void setSessionsNotBefore(String sessionsNotBefore) {
+    this.sessionsNotBefore = sessionsNotBefore;
+  }
+
   public Integer getMatchedApps() {
     return matchedApps;
   }
@@ -143,6 +157,7 @@ public class AiTokenStatus {
         && Objects.equals(issuedAt, s.issuedAt)
         && Objects.equals(expiresAt, s.expiresAt)
         && Objects.equals(lastUsedAt, s.lastUsedAt)
+        && Objects.equals(sessionsNotBefore, s.sessionsNotBefore)
         && Objects.equals(matchedApps, s.matchedApps)
         && Objects.equals(regenerateRequest, s.regenerateRequest)
         && Objects.equals(conditions, s.conditions)
