@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -133,6 +135,38 @@ class AiTokenReconcilerIT {
         });
     await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true);
     assertThat(token("rotate").getStatus().getTokenHash()).isEqualTo(rotated.getTokenHash());
+  }
+
+  @Test
+  void theGatewaysSignOutSurvivesTheOperatorsStatusWrites() {
+    create("signed-out", Role.Reader, null, null);
+    awaitStatus("signed-out", s -> s.getTokenHash() != null);
+    String when = "2026-06-01T12:00:00.123Z";
+    // What the gateway's SignOut writes: a merge patch naming only this field.
+    AiToken reference = new AiToken();
+    reference.getMetadata().setNamespace(namespace);
+    reference.getMetadata().setName("signed-out");
+    client
+        .resource(reference)
+        .subresource("status")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"status\":{\"sessionsNotBefore\":\"" + when + "\"}}");
+    editToken(
+        "signed-out",
+        t -> {
+          t.getSpec().setDescription("changed");
+          return t;
+        });
+    long generation = token("signed-out").getMetadata().getGeneration();
+    // The operator has written its status for the new generation...
+    AiTokenStatus status =
+        awaitStatus(
+                "signed-out",
+                s -> s.getObservedGeneration() != null && s.getObservedGeneration() == generation)
+            .getStatus();
+    // ...and left the gateway's field alone.
+    assertThat(status.getSessionsNotBefore()).isEqualTo(when);
   }
 
   @Test
