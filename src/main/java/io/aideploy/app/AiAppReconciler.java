@@ -2,6 +2,7 @@ package io.aideploy.app;
 
 import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.AiAppStatus;
+import io.aideploy.api.v1alpha1.AiToken;
 import io.aideploy.api.v1alpha1.AppPhase;
 import io.aideploy.app.dependent.DeploymentDependent;
 import io.aideploy.app.dependent.HorizontalPodAutoscalerDependent;
@@ -11,11 +12,15 @@ import io.aideploy.config.Settings;
 import io.aideploy.labels.ReservedLabels;
 import io.aideploy.operator.ErrorMessages;
 import io.aideploy.operator.EventRecorder;
+import io.aideploy.token.TokenSecrets;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -38,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +74,8 @@ public class AiAppReconciler implements Reconciler<AiApp> {
   private final Settings settings;
   private final EventRecorder events;
   private final Clock clock;
+  private InformerEventSource<AiToken, AiApp> tokens;
+  private InformerEventSource<Secret, AiApp> tokenSecrets;
 
   public AiAppReconciler(Settings settings, EventRecorder events, Clock clock) {
     this.settings = settings;
@@ -91,12 +99,52 @@ public class AiAppReconciler implements Reconciler<AiApp> {
                       : Set.of(new ResourceID(app, pod.getMetadata().getNamespace()));
                 })
             .build();
-    return List.of(new InformerEventSource<>(pods, context));
+    // AiTokens, and Secrets of the token type, to refuse apps that would read a token's value.
+    // Their events re-reconcile the apps that reference them, so an app whose reference turns
+    // into a token Secret later is flagged then too.
+    var tokenConfig =
+        InformerEventSourceConfiguration.from(AiToken.class, AiApp.class)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(token -> appsReferencing(token, context))
+            .build();
+    // By type, not by the token reconciler's managed-by label: a token Secret stripped of its
+    // labels still holds a value. The type of a Secret cannot change once it is created.
+    var secretConfig =
+        InformerEventSourceConfiguration.from(Secret.class, AiApp.class)
+            .withFieldSelector(
+                new FieldSelector(new FieldSelector.Field("type", TokenSecrets.TYPE)))
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(secret -> appsReferencing(secret, context))
+            .build();
+    tokens = new InformerEventSource<>(tokenConfig, context);
+    tokenSecrets = new InformerEventSource<>(secretConfig, context);
+    return List.of(new InformerEventSource<>(pods, context), tokens, tokenSecrets);
+  }
+
+  /** The apps of {@code secretOrToken}'s namespace that reference a Secret of its name. */
+  private static Set<ResourceID> appsReferencing(
+      HasMetadata secretOrToken, EventSourceContext<AiApp> context) {
+    String name = secretOrToken.getMetadata().getName();
+    return context
+        .getPrimaryCache()
+        .list(secretOrToken.getMetadata().getNamespace())
+        .filter(app -> TokenSecretReferences.secretNames(app.getSpec()).contains(name))
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
   }
 
   @Override
   public UpdateControl<AiApp> reconcile(AiApp resource, Context<AiApp> context) {
     AiApp app = enforceReservedLabels(resource, context);
+    String namespace = app.getMetadata().getNamespace();
+    List<TokenSecretReferences.Reference> toTokens =
+        TokenSecretReferences.toTokenSecrets(
+            app.getSpec(), secret -> isTokenSecret(namespace, secret));
+    if (!toTokens.isEmpty()) {
+      // Before the workflow: no child is created or changed, an existing Deployment keeps the
+      // spec it had, and the token's value never reaches a Pod of this app.
+      return refuse(app, TokenSecretReferences.message(toTokens));
+    }
     AppContext.prepare(context, settings);
     context
         .managedWorkflowAndDependentResourceContext()
@@ -111,6 +159,29 @@ public class AiAppReconciler implements Reconciler<AiApp> {
       return UpdateControl.noUpdate();
     }
     reportPhaseChange(app, status.getPhase());
+    app.setStatus(status);
+    return UpdateControl.patchStatus(app);
+  }
+
+  /**
+   * Whether {@code secret} holds a token's value: an AiToken of that name exists (its Secret has
+   * its name, whether written yet or not), or a Secret of that name has the token type. Both
+   * answers come from the informers' caches, not from the API server.
+   */
+  private boolean isTokenSecret(String namespace, String secret) {
+    ResourceID id = new ResourceID(secret, namespace);
+    return tokens.get(id).isPresent() || tokenSecrets.get(id).isPresent();
+  }
+
+  private UpdateControl<AiApp> refuse(AiApp app, String message) {
+    AiAppStatus status =
+        AppStatusCalculator.refused(app, TokenSecretReferences.REASON, message, settings, now());
+    if (status.equals(app.getStatus())) {
+      return UpdateControl.noUpdate();
+    }
+    // The message names variables and Secrets only, never a value.
+    log.warn("refused: {}", message);
+    events.warning(app, TokenSecretReferences.REASON, message);
     app.setStatus(status);
     return UpdateControl.patchStatus(app);
   }

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -67,6 +68,27 @@ public final class AppStatusCalculator {
     status.setPhase(AppPhase.Failed);
     status.setObservedGeneration(app.getMetadata().getGeneration());
     status.setConditions(List.of(readyCondition(false, "ReconcileError", message, app, now)));
+    return status;
+  }
+
+  /**
+   * A Failed status for an app refused before its workflow ran: the Ready condition gives {@code
+   * reason}; replicas are kept as last seen, since the children were left as they were.
+   */
+  public static AiAppStatus refused(
+      AiApp app, String reason, String message, Settings settings, Instant now) {
+    // A copy: the caller compares the result with the app's current status.
+    AiAppStatus status =
+        app.getStatus() == null ? new AiAppStatus() : Serialization.clone(app.getStatus());
+    String appId = app.getMetadata().getUid();
+    status.setAppId(appId);
+    status.setUrl(settings.appUrl(appId));
+    status.setPhase(AppPhase.Failed);
+    status.setReplicas(status.getReplicas() == null ? 0 : status.getReplicas());
+    status.setAvailableReplicas(
+        status.getAvailableReplicas() == null ? 0 : status.getAvailableReplicas());
+    status.setObservedGeneration(app.getMetadata().getGeneration());
+    status.setConditions(List.of(readyCondition(false, reason, message, app, now)));
     return status;
   }
 

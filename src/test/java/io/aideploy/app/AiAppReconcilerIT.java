@@ -6,20 +6,27 @@ import static org.awaitility.Awaitility.await;
 import io.aideploy.api.v1alpha1.Access;
 import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.AiAppSpec;
+import io.aideploy.api.v1alpha1.AiToken;
+import io.aideploy.api.v1alpha1.AiTokenSpec;
 import io.aideploy.api.v1alpha1.AppPhase;
 import io.aideploy.api.v1alpha1.AppState;
 import io.aideploy.api.v1alpha1.Autoscaling;
+import io.aideploy.api.v1alpha1.Role;
 import io.aideploy.app.dependent.IngressDependent;
 import io.aideploy.labels.ReservedLabels;
 import io.aideploy.testing.LocalControlPlane;
 import io.aideploy.testing.TestNamespaces;
 import io.aideploy.testing.TestOperator;
+import io.aideploy.token.TokenSecrets;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -451,7 +458,127 @@ class AiAppReconcilerIT {
         .doesNotContainKey(ReservedLabels.MANAGED_BY);
   }
 
+  @Test
+  void anAppThatReadsATokenSecretIsRefusedAndGetsNoDeployment() {
+    // An AiToken's Secret (found through the AiToken), and a token-type Secret without a token.
+    AiToken token = createToken("ops");
+    Secret secret = awaitChild(Secret.class, "ops");
+    String value = TokenSecrets.value(secret);
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("loose")
+                .withNamespace(namespace)
+                .endMetadata()
+                .withType(TokenSecrets.TYPE)
+                .addToStringData("token", "not-a-real-token")
+                .build())
+        .create();
+    assertThat(token.getMetadata().getUid()).isNotNull();
+
+    create("thief", Map.of(), spec -> withSecretEnv(spec, "STOLEN", "ops"));
+    create("thief2", Map.of(), spec -> withSecretEnv(spec, "LOOSE", "loose"));
+
+    for (String app : List.of("thief", "thief2")) {
+      // The reconcile ran (the condition is about this generation) before absence is asserted.
+      AiApp refused = awaitRefused(app);
+      assertThat(refused.getStatus().getPhase()).isEqualTo(AppPhase.Failed);
+      assertThat(get(Deployment.class, app)).as(app).isNull();
+      assertThat(get(Service.class, app)).as(app).isNull();
+    }
+    String message = get(AiApp.class, "thief").getStatus().getConditions().get(0).getMessage();
+    assertThat(message).contains("env STOLEN references Secret ops");
+    // Not doesNotContain(value): a failure would print the value.
+    assertThat(message.contains(value)).as("the message holds the token value").isFalse();
+    assertThat(get(AiApp.class, "thief2").getStatus().getConditions().get(0).getMessage())
+        .contains("env LOOSE references Secret loose");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(events(TokenSecretReferences.REASON))
+                    .extracting(e -> e.getInvolvedObject().getName() + " " + e.getType())
+                    .contains("thief Warning", "thief2 Warning"));
+    assertThat(
+            events(TokenSecretReferences.REASON).stream()
+                .anyMatch(e -> e.getMessage().contains(value)))
+        .as("an Event holds the token value")
+        .isFalse();
+
+    // Without the reference, the app reconciles as any other.
+    updateSpec(
+        "thief",
+        spec -> {
+          spec.setEnv(null);
+          return spec;
+        });
+    Deployment deployment = awaitChild(Deployment.class, "thief");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .isNullOrEmpty();
+    awaitStatus(
+        "thief", s -> !TokenSecretReferences.REASON.equals(s.getConditions().get(0).getReason()));
+  }
+
+  @Test
+  void anAppEditedToReadATokenSecretKeepsItsDeploymentAsItWas() {
+    create("edited", Map.of(), spec -> spec);
+    Deployment before = awaitChild(Deployment.class, "edited");
+    createToken("edit-token");
+    awaitChild(Secret.class, "edit-token");
+
+    updateSpec("edited", spec -> withSecretEnv(spec, "STOLEN", "edit-token"));
+    awaitRefused("edited");
+
+    Deployment after = get(Deployment.class, "edited");
+    assertThat(after.getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration());
+    assertThat(after.getSpec().getTemplate()).isEqualTo(before.getSpec().getTemplate());
+    assertThat(after.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .noneMatch(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null);
+  }
+
   // --- helpers ---
+
+  private static AiAppSpec withSecretEnv(AiAppSpec spec, String variable, String secret) {
+    spec.setEnv(
+        List.of(
+            new EnvVarBuilder()
+                .withName(variable)
+                .withNewValueFrom()
+                .withNewSecretKeyRef()
+                .withName(secret)
+                .withKey(TokenSecrets.KEY)
+                .endSecretKeyRef()
+                .endValueFrom()
+                .build()));
+    return spec;
+  }
+
+  private AiToken createToken(String name) {
+    AiToken token = new AiToken();
+    token.getMetadata().setName(name);
+    token.getMetadata().setNamespace(namespace);
+    AiTokenSpec spec = new AiTokenSpec();
+    spec.setRole(Role.Reader);
+    spec.setLabelSelector("group=A");
+    token.setSpec(spec);
+    return client.resource(token).create();
+  }
+
+  /** The app once its current generation has been refused for reading a token Secret. */
+  private AiApp awaitRefused(String name) {
+    return await()
+        .atMost(WAIT)
+        .until(
+            () -> get(AiApp.class, name),
+            a ->
+                a.getStatus() != null
+                    && a.getMetadata().getGeneration().equals(a.getStatus().getObservedGeneration())
+                    && !a.getStatus().getConditions().isEmpty()
+                    && TokenSecretReferences.REASON.equals(
+                        a.getStatus().getConditions().get(0).getReason())
+                    && "False".equals(a.getStatus().getConditions().get(0).getStatus()));
+  }
 
   private AiApp create(String name, Map<String, String> labels, UnaryOperator<AiAppSpec> spec) {
     AiApp app = new AiApp();

@@ -1,6 +1,7 @@
 package io.aideploy.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.aideploy.testing.Helm;
@@ -10,6 +11,10 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchCondition;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.Variable;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -76,7 +81,9 @@ class HelmChartTest {
             "Service",
             "Service",
             "ServiceAccount",
-            "ServiceAccount");
+            "ServiceAccount",
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding");
     for (GenericKubernetesResource object : chart.all()) {
       assertThat(object.getMetadata().getLabels())
           .as(object.getKind() + " " + object.getMetadata().getName())
@@ -165,6 +172,64 @@ class HelmChartTest {
     Role leases = chart.get(Role.class, "aideploy-operator-leader-election");
     assertThat(leases.getMetadata().getNamespace()).isEqualTo("aideploy");
     assertThat(rules(leases.getRules())).contains("coordination.k8s.io/leases:get,create,update");
+  }
+
+  @Test
+  void operatorSecretWritesAreConfinedToTokenSecretsByAnAdmissionPolicy() {
+    Rendered chart = template();
+    ValidatingAdmissionPolicy policy =
+        chart.get(ValidatingAdmissionPolicy.class, "aideploy-operator-token-secrets");
+    assertThat(policy.getApiVersion()).isEqualTo("admissionregistration.k8s.io/v1");
+    var spec = policy.getSpec();
+    assertThat(spec.getFailurePolicy()).isEqualTo("Fail");
+    var rule = spec.getMatchConstraints().getResourceRules().get(0);
+    assertThat(rule.getApiGroups()).containsExactly("");
+    assertThat(rule.getResources()).containsExactly("secrets");
+    assertThat(rule.getOperations()).containsExactlyInAnyOrder("CREATE", "UPDATE", "DELETE");
+    assertThat(spec.getMatchConditions())
+        .extracting(MatchCondition::getExpression)
+        .containsExactly(
+            "request.userInfo.username == 'system:serviceaccount:aideploy:aideploy-operator'");
+    assertThat(spec.getVariables())
+        .extracting(Variable::getName, Variable::getExpression)
+        .contains(
+            tuple("secret", "request.operation == 'DELETE' ? oldObject : object"),
+            tuple(
+                "tokenType",
+                "has(variables.secret.type) && variables.secret.type == 'aideploy.io/token'"));
+    assertThat(spec.getVariables())
+        .filteredOn(v -> v.getName().equals("ownedByToken"))
+        .singleElement()
+        .satisfies(
+            v ->
+                assertThat(v.getExpression())
+                    .contains("r.kind == 'AiToken'", "r.apiVersion.startsWith('aideploy.io/')"));
+    assertThat(spec.getValidations()).hasSize(1);
+    assertThat(spec.getValidations().get(0).getExpression())
+        .contains("variables.tokenType", "variables.ownedByToken");
+    assertThat(spec.getValidations().get(0).getMessageExpression())
+        .contains("may only write Secrets of type aideploy.io/token owned by an AiToken");
+
+    ValidatingAdmissionPolicyBinding binding =
+        chart.get(ValidatingAdmissionPolicyBinding.class, "aideploy-operator-token-secrets");
+    assertThat(binding.getSpec().getPolicyName()).isEqualTo("aideploy-operator-token-secrets");
+    assertThat(binding.getSpec().getValidationActions()).containsExactly("Deny");
+
+    // The ServiceAccount follows the release's name and namespace.
+    CommandResult other = helm.run("template", "tools", helm.chart().toString(), "-n", "platform");
+    assertThat(other.exitCode()).as(other.output()).isZero();
+    assertThat(
+            Rendered.parse(other.output())
+                .get(ValidatingAdmissionPolicy.class, "tools-aideploy-operator-token-secrets")
+                .getSpec()
+                .getMatchConditions()
+                .get(0)
+                .getExpression())
+        .isEqualTo(
+            "request.userInfo.username == 'system:serviceaccount:platform:tools-aideploy-operator'");
+
+    assertThat(template("secretAdmissionPolicy.enabled=false").kinds())
+        .doesNotContain("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
   }
 
   @Test
@@ -272,6 +337,7 @@ class HelmChartTest {
         "gateway.sessionLifetime=forever | at '/gateway/sessionLifetime': 'forever' does not match pattern",
         "operator.leaderElection=maybe   | at '/operator/leaderElection': got string, want boolean",
         "replicaCount=3                  | additional properties 'replicaCount' not allowed",
+        "secretAdmissionPolicy.enabled=no | at '/secretAdmissionPolicy/enabled': got string, want boolean",
       })
   void schemaRejectsBadValuesWithAClearMessage(String value, String message) {
     CommandResult result =
