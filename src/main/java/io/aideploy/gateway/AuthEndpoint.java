@@ -55,12 +55,11 @@ final class AuthEndpoint {
     ProxyAdapter.BrowserRequest browser = null;
     try {
       AppLocator.Located located = proxy.app(request, gateway.locator());
-      browser = proxy.browserRequest(request);
+      String authorization = RequestContext.header(request, "Authorization");
+      // Only browsers need the browser's request (ticket, sign-out): not read for bearer calls.
+      browser = authorization == null ? proxy.browserRequest(request) : null;
       credential =
-          Credential.of(
-              RequestContext.header(request, "Authorization"),
-              ticket(browser),
-              () -> gateway.sessionCookie(request));
+          Credential.of(authorization, ticket(browser), () -> gateway.sessionCookie(request));
       decision = gateway.authorizer().authorize(located, credential);
       if (!decision.allowed() && credential instanceof Credential.Ticket) {
         // A stale ticket (a bookmark, the back button) must not hide a good session.
