@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,8 +127,11 @@ public final class GatewayRuntime implements Component {
             clock);
 
     List<SharedIndexInformer<?>> informers = new ArrayList<>();
-    informers.addAll(inform(client.resources(AiApp.class), settings, index.appHandler()));
-    informers.addAll(inform(client.resources(AiToken.class), settings, index.tokenHandler()));
+    informers.addAll(
+        inform(client.resources(AiApp.class), settings, index.appHandler(), CachedFields::app));
+    informers.addAll(
+        inform(
+            client.resources(AiToken.class), settings, index.tokenHandler(), CachedFields::token));
     List<SharedIndexInformer<?>> all = List.copyOf(informers);
     InformerHealth health = new InformerHealth(all, System::nanoTime, watchGraceNanos);
     index.syncedWhen(health::isUsable);
@@ -144,21 +148,27 @@ public final class GatewayRuntime implements Component {
       List<SharedIndexInformer<?>> inform(
           MixedOperation<T, L, Resource<T>> resources,
           Settings settings,
-          ResourceEventHandler<T> handler) {
+          ResourceEventHandler<T> handler,
+          UnaryOperator<T> trim) {
     List<SharedIndexInformer<?>> started = new ArrayList<>();
     if (settings.watchNamespaces().isEmpty()) {
-      started.add(startInformer(resources.inAnyNamespace().runnableInformer(0), handler));
+      started.add(startInformer(resources.inAnyNamespace().runnableInformer(0), handler, trim));
     } else {
       for (String namespace : settings.watchNamespaces()) {
-        started.add(startInformer(resources.inNamespace(namespace).runnableInformer(0), handler));
+        started.add(
+            startInformer(resources.inNamespace(namespace).runnableInformer(0), handler, trim));
       }
     }
     return started;
   }
 
-  private static <T> SharedIndexInformer<T> startInformer(
-      SharedIndexInformer<T> informer, ResourceEventHandler<T> handler) {
-    informer.addEventHandler(handler);
+  private static <T extends HasMetadata> SharedIndexInformer<T> startInformer(
+      SharedIndexInformer<T> informer, ResourceEventHandler<T> handler, UnaryOperator<T> trim) {
+    // Both the informer's own cache and the index keep only what the gateway reads (CachedFields):
+    // the store trims what the informer caches, and the handler what reaches the index, since
+    // fabric8 hands handlers the object as it came off the watch.
+    informer.itemStore(new TrimmingItemStore<>(trim));
+    informer.addEventHandler(trimmed(handler, trim));
     // fabric8 gives up on an informer whose first list fails (API server not up yet, CRD not yet
     // installed); the gateway keeps trying, with fabric8's backoff, and answers 503 meanwhile.
     informer.exceptionHandler(
@@ -171,6 +181,31 @@ public final class GatewayRuntime implements Component {
         });
     informer.start();
     return informer;
+  }
+
+  private static <T> ResourceEventHandler<T> trimmed(
+      ResourceEventHandler<T> handler, UnaryOperator<T> trim) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T object) {
+        handler.onAdd(trim.apply(object));
+      }
+
+      @Override
+      public void onUpdate(T old, T object) {
+        handler.onUpdate(trim.apply(old), trim.apply(object));
+      }
+
+      @Override
+      public void onDelete(T object, boolean finalStateUnknown) {
+        handler.onDelete(trim.apply(object), finalStateUnknown);
+      }
+
+      @Override
+      public void onNothing() {
+        handler.onNothing();
+      }
+    };
   }
 
   private static Listening listen(
