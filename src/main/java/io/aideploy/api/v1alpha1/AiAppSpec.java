@@ -87,15 +87,15 @@ public class AiAppSpec {
   @ValidationRule(
       value = "self.all(e, !has(e.name) || size(e.name) <= " + MAX_ENV_NAME + ")",
       message = "spec.env: each name must be at most 256 characters",
-      reason = "FieldValueTooLong")
+      reason = "FieldValueInvalid")
   @ValidationRule(
       value = "self.all(e, !has(e.value) || size(e.value) <= " + MAX_ENV_VALUE + ")",
       message = "spec.env: each value must be at most 32768 characters (32 KiB)",
-      reason = "FieldValueTooLong")
+      reason = "FieldValueInvalid")
   @ValidationRule(
       value = ENV_REFERENCES_RULE,
       message = "spec.env: each string in a valueFrom must be at most 512 characters",
-      reason = "FieldValueTooLong")
+      reason = "FieldValueInvalid")
   @JsonPropertyDescription(
       "Environment variables of the container, as in a Pod spec. At most 128 variables; each"
           + " name at most 256 characters, each value at most 32768 characters (32 KiB), each"
