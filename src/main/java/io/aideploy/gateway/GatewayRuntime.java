@@ -164,11 +164,8 @@ public final class GatewayRuntime implements Component {
 
   private static <T extends HasMetadata> SharedIndexInformer<T> startInformer(
       SharedIndexInformer<T> informer, ResourceEventHandler<T> handler, UnaryOperator<T> trim) {
-    // Both the informer's own cache and the index keep only what the gateway reads (CachedFields):
-    // the store trims what the informer caches, and the handler what reaches the index, since
-    // fabric8 hands handlers the object as it came off the watch.
-    informer.itemStore(new TrimmingItemStore<>(trim));
-    informer.addEventHandler(trimmed(handler, trim));
+    // Every replica caches every app and token: keep only what the gateway reads.
+    TrimmedInformer.feed(informer, handler, trim);
     // fabric8 gives up on an informer whose first list fails (API server not up yet, CRD not yet
     // installed); the gateway keeps trying, with fabric8's backoff, and answers 503 meanwhile.
     informer.exceptionHandler(
@@ -181,31 +178,6 @@ public final class GatewayRuntime implements Component {
         });
     informer.start();
     return informer;
-  }
-
-  private static <T> ResourceEventHandler<T> trimmed(
-      ResourceEventHandler<T> handler, UnaryOperator<T> trim) {
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(T object) {
-        handler.onAdd(trim.apply(object));
-      }
-
-      @Override
-      public void onUpdate(T old, T object) {
-        handler.onUpdate(trim.apply(old), trim.apply(object));
-      }
-
-      @Override
-      public void onDelete(T object, boolean finalStateUnknown) {
-        handler.onDelete(trim.apply(object), finalStateUnknown);
-      }
-
-      @Override
-      public void onNothing() {
-        handler.onNothing();
-      }
-    };
   }
 
   private static Listening listen(

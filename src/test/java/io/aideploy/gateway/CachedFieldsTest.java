@@ -142,18 +142,6 @@ class CachedFieldsTest {
     assertThat(CachedFields.token(token).getStatus()).isEqualTo(token.getStatus());
   }
 
-  @Test
-  void theInformerStoreKeepsTrimmedObjects() {
-    TrimmingItemStore<AiApp> store = new TrimmingItemStore<>(CachedFields::app);
-    AiApp app = fullApp();
-    String key = store.getKey(app);
-    assertThat(key).isEqualTo("ns/big");
-    store.put(key, app);
-    assertThat(store.get(key).getSpec().getEnv()).isNull();
-    assertThat(store.get(key).getMetadata().getUid()).isEqualTo("uid-1");
-    assertThat(store.size()).isEqualTo(1);
-  }
-
   /**
    * A new field in a spec or status must be placed on one side: a field the gateway starts reading
    * but that {@link CachedFields} drops would otherwise be null in production only.
