@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,8 +128,11 @@ public final class GatewayRuntime implements Component {
             clock);
 
     List<SharedIndexInformer<?>> informers = new ArrayList<>();
-    informers.addAll(inform(client.resources(AiApp.class), settings, index.appHandler()));
-    informers.addAll(inform(client.resources(AiToken.class), settings, index.tokenHandler()));
+    informers.addAll(
+        inform(client.resources(AiApp.class), settings, index.appHandler(), CachedFields::app));
+    informers.addAll(
+        inform(
+            client.resources(AiToken.class), settings, index.tokenHandler(), CachedFields::token));
     List<SharedIndexInformer<?>> all = List.copyOf(informers);
     InformerHealth health = new InformerHealth(all, System::nanoTime, watchGraceNanos);
     index.syncedWhen(health::isUsable);
@@ -145,21 +149,24 @@ public final class GatewayRuntime implements Component {
       List<SharedIndexInformer<?>> inform(
           MixedOperation<T, L, Resource<T>> resources,
           Settings settings,
-          ResourceEventHandler<T> handler) {
+          ResourceEventHandler<T> handler,
+          UnaryOperator<T> trim) {
     List<SharedIndexInformer<?>> started = new ArrayList<>();
     if (settings.watchNamespaces().isEmpty()) {
-      started.add(startInformer(resources.inAnyNamespace().runnableInformer(0), handler));
+      started.add(startInformer(resources.inAnyNamespace().runnableInformer(0), handler, trim));
     } else {
       for (String namespace : settings.watchNamespaces()) {
-        started.add(startInformer(resources.inNamespace(namespace).runnableInformer(0), handler));
+        started.add(
+            startInformer(resources.inNamespace(namespace).runnableInformer(0), handler, trim));
       }
     }
     return started;
   }
 
-  private static <T> SharedIndexInformer<T> startInformer(
-      SharedIndexInformer<T> informer, ResourceEventHandler<T> handler) {
-    informer.addEventHandler(handler);
+  private static <T extends HasMetadata> SharedIndexInformer<T> startInformer(
+      SharedIndexInformer<T> informer, ResourceEventHandler<T> handler, UnaryOperator<T> trim) {
+    // Every replica caches every app and token: keep only what the gateway reads.
+    TrimmedInformer.feed(informer, handler, trim);
     // fabric8 gives up on an informer whose first list fails (API server not up yet, CRD not yet
     // installed); the gateway keeps trying, with fabric8's backoff, and answers 503 meanwhile.
     informer.exceptionHandler(

@@ -18,10 +18,51 @@ import java.util.List;
     message = "spec.replicas and spec.autoscaling are mutually exclusive: set one or the other",
     reason = "FieldValueForbidden")
 public class AiAppSpec {
+  // Every list and string has a bound: each gateway replica caches every AiApp, and the operator
+  // copies the spec into a Deployment. The limits are generous for real apps but finite.
+  static final int MAX_IMAGE = 512;
+  static final int MAX_ARGUMENTS = 64;
+  static final int MAX_ARGUMENT_LENGTH = 4096;
+  static final int MAX_ENV = 128;
+  static final int MAX_ENV_NAME = 256;
+  static final int MAX_ENV_VALUE = 32 * 1024;
+  static final int MAX_REPLICAS = 1000;
+
+  /**
+   * Bounds every string of a {@code valueFrom}. EnvVar is fabric8's type, whose fields cannot be
+   * annotated, so CEL does it; the list's maxItems keeps the rule's cost within the API server's
+   * budget. The divisor is int-or-string, hence the type test. The limit, 512, is in the message.
+   */
+  static final String ENV_REFERENCES_RULE =
+      "self.all(e, !has(e.valueFrom) || ("
+          + "(!has(e.valueFrom.configMapKeyRef) || ("
+          + "(!has(e.valueFrom.configMapKeyRef.name) || size(e.valueFrom.configMapKeyRef.name) <= 512)"
+          + " && (!has(e.valueFrom.configMapKeyRef.key) || size(e.valueFrom.configMapKeyRef.key) <= 512)))"
+          + " && (!has(e.valueFrom.secretKeyRef) || ("
+          + "(!has(e.valueFrom.secretKeyRef.name) || size(e.valueFrom.secretKeyRef.name) <= 512)"
+          + " && (!has(e.valueFrom.secretKeyRef.key) || size(e.valueFrom.secretKeyRef.key) <= 512)))"
+          + " && (!has(e.valueFrom.fieldRef) || ("
+          + "(!has(e.valueFrom.fieldRef.apiVersion) || size(e.valueFrom.fieldRef.apiVersion) <= 512)"
+          + " && (!has(e.valueFrom.fieldRef.fieldPath) || size(e.valueFrom.fieldRef.fieldPath) <= 512)))"
+          + " && (!has(e.valueFrom.resourceFieldRef) || ("
+          + "(!has(e.valueFrom.resourceFieldRef.containerName)"
+          + " || size(e.valueFrom.resourceFieldRef.containerName) <= 512)"
+          + " && (!has(e.valueFrom.resourceFieldRef.resource)"
+          + " || size(e.valueFrom.resourceFieldRef.resource) <= 512)"
+          + " && (!has(e.valueFrom.resourceFieldRef.divisor)"
+          + " || type(e.valueFrom.resourceFieldRef.divisor) != string"
+          + " || size(e.valueFrom.resourceFieldRef.divisor) <= 512)))"
+          + " && (!has(e.valueFrom.fileKeyRef) || ("
+          + "(!has(e.valueFrom.fileKeyRef.path) || size(e.valueFrom.fileKeyRef.path) <= 512)"
+          + " && (!has(e.valueFrom.fileKeyRef.key) || size(e.valueFrom.fileKeyRef.key) <= 512)"
+          + " && (!has(e.valueFrom.fileKeyRef.volumeName)"
+          + " || size(e.valueFrom.fileKeyRef.volumeName) <= 512)))))";
+
   @Required
-  @Size(min = 1)
+  @Size(min = 1, max = MAX_IMAGE)
   @JsonPropertyDescription(
-      "Container image that serves the app, e.g. ovhcom/ai-deploy-hello-world:latest. Required.")
+      "Container image that serves the app, e.g. ovhcom/ai-deploy-hello-world:latest. Required;"
+          + " at most 512 characters.")
   private String image;
 
   @Default("8080")
@@ -30,23 +71,45 @@ public class AiAppSpec {
   @JsonPropertyDescription("Port the container listens on for HTTP; 1-65535, default 8080.")
   private Integer port = 8080;
 
+  @Size(max = MAX_ARGUMENTS)
   @JsonPropertyDescription(
-      "Entrypoint to run instead of the image's own (the container's command).")
-  private List<String> command;
+      "Entrypoint to run instead of the image's own (the container's command). At most 64 items"
+          + " of at most 4096 characters each.")
+  private List<@Size(max = MAX_ARGUMENT_LENGTH) String> command;
 
-  @JsonPropertyDescription("Arguments passed to the entrypoint (the container's args).")
-  private List<String> args;
+  @Size(max = MAX_ARGUMENTS)
+  @JsonPropertyDescription(
+      "Arguments passed to the entrypoint (the container's args). At most 64 items of at most 4096"
+          + " characters each.")
+  private List<@Size(max = MAX_ARGUMENT_LENGTH) String> args;
 
-  @JsonPropertyDescription("Environment variables of the container, as in a Pod spec.")
+  @Size(max = MAX_ENV)
+  @ValidationRule(
+      value = "self.all(e, !has(e.name) || size(e.name) <= " + MAX_ENV_NAME + ")",
+      message = "spec.env: each name must be at most 256 characters",
+      reason = "FieldValueInvalid")
+  @ValidationRule(
+      value = "self.all(e, !has(e.value) || size(e.value) <= " + MAX_ENV_VALUE + ")",
+      message = "spec.env: each value must be at most 32768 characters (32 KiB)",
+      reason = "FieldValueInvalid")
+  @ValidationRule(
+      value = ENV_REFERENCES_RULE,
+      message = "spec.env: each string in a valueFrom must be at most 512 characters",
+      reason = "FieldValueInvalid")
+  @JsonPropertyDescription(
+      "Environment variables of the container, as in a Pod spec. At most 128 variables; each"
+          + " name at most 256 characters, each value at most 32768 characters (32 KiB), each"
+          + " string in a valueFrom at most 512 characters.")
   private List<EnvVar> env;
 
   @JsonPropertyDescription("Compute resources given to each replica (requests and limits alike).")
   private AppResources resources;
 
   @Min(0)
+  @Max(MAX_REPLICAS)
   @JsonPropertyDescription(
-      "Fixed number of replicas. Leave unset to run 1 replica, or use autoscaling instead; setting"
-          + " both is refused.")
+      "Fixed number of replicas, 0-1000. Leave unset to run 1 replica, or use autoscaling instead;"
+          + " setting both is refused.")
   private Integer replicas;
 
   @JsonPropertyDescription(

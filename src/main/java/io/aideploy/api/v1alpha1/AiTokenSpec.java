@@ -29,17 +29,19 @@ public class AiTokenSpec {
       "Apps the token covers, in kubectl label-selector syntax (same meaning as kubectl get -l):"
           + " group=A, env in (prod,staging), !legacy, a=b,c!=d. ovh/id=<app uid> scopes the token"
           + " to exactly one app. Unset: every AiApp in the token's namespace. Apps created later"
-          + " are covered too.")
+          + " are covered too. At most 4096 characters.")
   private String labelSelector;
 
+  // The pattern allows any number of fraction digits: the size bounds them.
   @Pattern(RFC3339)
+  @Size(max = 64)
   @JsonPropertyDescription(
-      "RFC 3339 date-time after which the token is refused, e.g. 2027-01-31T00:00:00Z. Unset: the"
-          + " token does not expire.")
+      "RFC 3339 date-time after which the token is refused, e.g. 2027-01-31T00:00:00Z; at most 64"
+          + " characters. Unset: the token does not expire.")
   private String expiresAt;
 
   @Size(max = 1024)
-  @JsonPropertyDescription("Free text saying what the token is for.")
+  @JsonPropertyDescription("Free text saying what the token is for; at most 1024 characters.")
   private String description;
 
   public Role getRole() {

@@ -18,13 +18,15 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class Autoscaling {
   @Default("1")
   @Min(1)
-  @JsonPropertyDescription("Fewest replicas the autoscaler keeps; at least 1, default 1.")
+  @Max(AiAppSpec.MAX_REPLICAS)
+  @JsonPropertyDescription("Fewest replicas the autoscaler keeps; 1-1000, default 1.")
   private Integer minReplicas = 1;
 
   @Required
   @Min(1)
+  @Max(AiAppSpec.MAX_REPLICAS)
   @JsonPropertyDescription(
-      "Most replicas the autoscaler may start; at least minReplicas. Required.")
+      "Most replicas the autoscaler may start; at least minReplicas, at most 1000. Required.")
   private Integer maxReplicas;
 
   @Default("CPU")

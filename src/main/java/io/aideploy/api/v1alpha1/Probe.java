@@ -6,14 +6,17 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** An HTTP GET readiness probe against the app's container. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Probe {
   @Required
   @Pattern("^/.*")
+  @Size(max = 1024)
   @JsonPropertyDescription(
-      "Absolute HTTP path that answers 2xx or 3xx once the app is ready, e.g. /health.")
+      "Absolute HTTP path that answers 2xx or 3xx once the app is ready, e.g. /health; at most"
+          + " 1024 characters.")
   private String path;
 
   @Min(1)

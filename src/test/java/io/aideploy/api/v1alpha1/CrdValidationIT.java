@@ -10,14 +10,22 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The CRD schemas, installed in the real API server, accept valid objects and refuse bad ones. */
 @ExtendWith(LocalControlPlane.class)
@@ -65,6 +73,172 @@ class CrdValidationIT {
         .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
         .hasMessageContaining(field);
+  }
+
+  /**
+   * One field past its bound, and what the refusal must say: the field's path, and for the CEL
+   * rules over spec.env (whose items are fabric8's EnvVar) the rule's own message.
+   */
+  static Stream<Arguments> oversized() {
+    return Stream.of(
+        app("image of 513 characters", Map.of("image", chars(513)), "spec.image", "Too long"),
+        app("65 command items", image("command", strings(65, 1)), "spec.command", "Too many"),
+        app(
+            "command item of 4097 characters",
+            image("command", List.of("python", chars(4097))),
+            "spec.command[1]",
+            "Too long"),
+        app("65 args", image("args", strings(65, 1)), "spec.args", "Too many"),
+        app(
+            "arg of 4097 characters",
+            image("args", List.of(chars(4097))),
+            "spec.args[0]",
+            "Too long"),
+        app("129 env vars", image("env", envVars(129)), "spec.env", "Too many"),
+        app(
+            "env name of 257 characters",
+            image("env", List.of(Map.of("name", chars(257), "value", "v"))),
+            "spec.env: each name must be at most 256 characters"),
+        app(
+            "env value of 32769 characters",
+            image("env", List.of(Map.of("name", "BIG", "value", chars(32769)))),
+            "spec.env: each value must be at most 32768 characters"),
+        valueFrom("configMapKeyRef", Map.of("name", chars(513), "key", "k")),
+        valueFrom("configMapKeyRef", Map.of("name", "cm", "key", chars(513))),
+        valueFrom("secretKeyRef", Map.of("name", chars(513), "key", "k")),
+        valueFrom("secretKeyRef", Map.of("name", "s", "key", chars(513))),
+        valueFrom("fieldRef", Map.of("apiVersion", chars(513), "fieldPath", "metadata.name")),
+        valueFrom("fieldRef", Map.of("fieldPath", chars(513))),
+        valueFrom("resourceFieldRef", Map.of("containerName", chars(513), "resource", "cpu")),
+        valueFrom("resourceFieldRef", Map.of("resource", chars(513))),
+        valueFrom("resourceFieldRef", Map.of("resource", "cpu", "divisor", chars(513))),
+        valueFrom("fileKeyRef", Map.of("path", chars(513), "key", "k", "volumeName", "v")),
+        valueFrom("fileKeyRef", Map.of("path", "p", "key", chars(513), "volumeName", "v")),
+        valueFrom("fileKeyRef", Map.of("path", "p", "key", "k", "volumeName", chars(513))),
+        app(
+            "cpu of 65 characters",
+            image("resources", Map.of("cpu", "1".repeat(65))),
+            "spec.resources.cpu",
+            "Too long"),
+        app(
+            "memory of 65 characters",
+            image("resources", Map.of("memory", "1".repeat(65))),
+            "spec.resources.memory",
+            "Too long"),
+        app("65 gpus", image("resources", Map.of("gpu", 65)), "spec.resources.gpu", "64"),
+        app(
+            "probe path of 1025 characters",
+            image("probe", Map.of("path", "/" + chars(1024))),
+            "spec.probe.path",
+            "Too long"),
+        app("1001 replicas", image("replicas", 1001), "spec.replicas", "1000"),
+        app(
+            "maxReplicas 1001",
+            image("autoscaling", Map.of("maxReplicas", 1001)),
+            "spec.autoscaling.maxReplicas",
+            "1000"),
+        app(
+            "minReplicas 1001",
+            image("autoscaling", Map.of("minReplicas", 1001, "maxReplicas", 1000)),
+            "spec.autoscaling.minReplicas",
+            "1000"),
+        token(
+            "labelSelector of 4097 characters",
+            Map.of("role", "Reader", "labelSelector", "a=" + chars(4095)),
+            "spec.labelSelector",
+            "Too long"),
+        token(
+            "description of 1025 characters",
+            Map.of("role", "Reader", "description", chars(1025)),
+            "spec.description",
+            "Too long"),
+        token(
+            "expiresAt of 65 characters",
+            Map.of("role", "Reader", "expiresAt", "2027-01-01T00:00:00." + "0".repeat(44) + "Z"),
+            "spec.expiresAt",
+            "Too long"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("oversized")
+  void refusesOversizedFieldNamingIt(
+      String name, String kind, Map<String, Object> spec, List<String> words, KubernetesClient c) {
+    GenericKubernetesResource resource = resource(kind, "oversized", "{}");
+    resource.setAdditionalProperty("spec", spec);
+    assertThatThrownBy(() -> c.resource(resource).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
+        .satisfies(e -> assertThat(e.getMessage()).contains(words));
+  }
+
+  @Test
+  void acceptsAppWithEveryBoundedFieldAtItsLimit(KubernetesClient client) {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("image", chars(512));
+    spec.put("command", strings(64, 4096));
+    spec.put("args", strings(64, 4096));
+    spec.put("resources", Map.of("cpu", "1".repeat(64), "memory", "2".repeat(64), "gpu", 64));
+    spec.put("probe", Map.of("path", "/" + chars(1023)));
+    spec.put("replicas", 1000);
+    AiApp app = client.resource(typed(AiApp.class, generic("AiApp", "at-limits", spec))).create();
+    assertThat(app.getSpec().getImage()).hasSize(512);
+    assertThat(app.getSpec().getCommand()).hasSize(64).allSatisfy(c -> assertThat(c).hasSize(4096));
+    assertThat(app.getSpec().getArgs()).hasSize(64);
+    assertThat(app.getSpec().getProbe().getPath()).hasSize(1024);
+
+    Map<String, Object> scaled = new LinkedHashMap<>();
+    scaled.put("image", "nginx");
+    scaled.put("autoscaling", Map.of("minReplicas", 1000, "maxReplicas", 1000));
+    client.resource(typed(AiApp.class, generic("AiApp", "at-limits-scaled", scaled))).create();
+  }
+
+  @Test
+  void acceptsEnvAtItsLimits(KubernetesClient client) {
+    // 128 values of 32 KiB would pass the schema but not the API server's request size limit:
+    // each bound is tried on its own.
+    List<Map<String, Object>> env = new ArrayList<>(envVars(120));
+    env.add(Map.of("name", chars(256), "value", chars(32768)));
+    env.add(Map.of("name", "CM", "valueFrom", ref("configMapKeyRef", "name", "key")));
+    env.add(Map.of("name", "SECRET", "valueFrom", ref("secretKeyRef", "name", "key")));
+    env.add(Map.of("name", "FIELD", "valueFrom", ref("fieldRef", "apiVersion", "fieldPath")));
+    env.add(
+        Map.of(
+            "name",
+            "RESOURCE",
+            "valueFrom",
+            ref("resourceFieldRef", "containerName", "resource", "divisor")));
+    env.add(
+        Map.of(
+            "name",
+            "RESOURCE_INT_DIVISOR",
+            "valueFrom",
+            Map.of("resourceFieldRef", Map.of("resource", "limits.cpu", "divisor", 1))));
+    env.add(Map.of("name", "FILE", "valueFrom", ref("fileKeyRef", "path", "key", "volumeName")));
+    env.add(Map.of("name", "EMPTY"));
+    assertThat(env).hasSize(128);
+    AiApp app =
+        client
+            .resource(
+                typed(
+                    AiApp.class,
+                    generic("AiApp", "env-at-limits", Map.of("image", "nginx", "env", env))))
+            .create();
+    assertThat(app.getSpec().getEnv()).hasSize(128);
+    assertThat(app.getSpec().getEnv().get(120).getValue()).hasSize(32768);
+  }
+
+  @Test
+  void acceptsTokenWithEveryBoundedFieldAtItsLimit(KubernetesClient client) {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("role", "Reader");
+    spec.put("labelSelector", "a=" + chars(4094));
+    spec.put("description", chars(1024));
+    spec.put("expiresAt", "2027-01-01T00:00:00." + "0".repeat(43) + "Z");
+    AiToken token =
+        client.resource(typed(AiToken.class, generic("AiToken", "at-limits", spec))).create();
+    assertThat(token.getSpec().getLabelSelector()).hasSize(4096);
+    assertThat(token.getSpec().getDescription()).hasSize(1024);
+    assertThat(token.getSpec().getExpiresAt()).hasSize(64);
   }
 
   @Test
@@ -164,6 +338,63 @@ class CrdValidationIT {
     Map<?, ?> wrapped = Serialization.unmarshal("spec: " + specYaml, Map.class);
     resource.setAdditionalProperty("spec", wrapped.get("spec"));
     return resource;
+  }
+
+  private static GenericKubernetesResource generic(
+      String kind, String name, Map<String, Object> spec) {
+    GenericKubernetesResource resource = resource(kind, name, "{}");
+    resource.setAdditionalProperty("spec", spec);
+    return resource;
+  }
+
+  private static Arguments app(String name, Map<String, Object> spec, String... words) {
+    return Arguments.of(name, "AiApp", spec, List.of(words));
+  }
+
+  private static Arguments token(String name, Map<String, Object> spec, String... words) {
+    return Arguments.of(name, "AiToken", spec, List.of(words));
+  }
+
+  /** An app whose one env var takes {@code fields} from a {@code source} with a field too long. */
+  private static Arguments valueFrom(String source, Map<String, Object> fields) {
+    String tooLong =
+        fields.entrySet().stream()
+            .filter(e -> e.getValue() instanceof String v && v.length() > 512)
+            .map(Map.Entry::getKey)
+            .findFirst()
+            .orElseThrow();
+    return app(
+        "valueFrom." + source + "." + tooLong + " of 513 characters",
+        image("env", List.of(Map.of("name", "REF", "valueFrom", Map.of(source, fields)))),
+        "spec.env: each string in a valueFrom must be at most 512 characters");
+  }
+
+  /** A valueFrom whose {@code source} has each of {@code fields} at 512 characters. */
+  private static Map<String, Object> ref(String source, String... fields) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (String field : fields) {
+      values.put(field, chars(512));
+    }
+    return Map.of(source, values);
+  }
+
+  /** A valid app spec (image nginx) with one more field. */
+  private static Map<String, Object> image(String field, Object value) {
+    return Map.of("image", "nginx", field, value);
+  }
+
+  private static String chars(int length) {
+    return "a".repeat(length);
+  }
+
+  private static List<String> strings(int count, int length) {
+    return Collections.nCopies(count, chars(length));
+  }
+
+  private static List<Map<String, Object>> envVars(int count) {
+    return IntStream.range(0, count)
+        .mapToObj(i -> Map.<String, Object>of("name", "V" + i, "value", "v"))
+        .toList();
   }
 
   private static <T> T typed(Class<T> type, GenericKubernetesResource resource) {
