@@ -13,6 +13,7 @@ import io.aideploy.labels.ReservedLabels;
 import io.aideploy.operator.ErrorMessages;
 import io.aideploy.operator.EventRecorder;
 import io.aideploy.token.TokenSecrets;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -69,6 +70,10 @@ import org.slf4j.LoggerFactory;
     })
 public class AiAppReconciler implements Reconciler<AiApp> {
   public static final String NAME = "aiapp";
+
+  /** Reason of the Warning Event written when a refused app's Deployment is deleted. */
+  public static final String DEPLOYMENT_DELETED = "DeploymentDeleted";
+
   private static final Logger log = LoggerFactory.getLogger(AiAppReconciler.class);
 
   private final Settings settings;
@@ -121,16 +126,29 @@ public class AiAppReconciler implements Reconciler<AiApp> {
     return List.of(new InformerEventSource<>(pods, context), tokens, tokenSecrets);
   }
 
-  /** The apps of {@code secretOrToken}'s namespace that reference a Secret of its name. */
+  /**
+   * The apps of {@code secretOrToken}'s namespace that reference a Secret of its name, and those
+   * already refused: a refused app's Deployment was left as an earlier spec made it, and may name
+   * this Secret though the current spec does not.
+   */
   private static Set<ResourceID> appsReferencing(
       HasMetadata secretOrToken, EventSourceContext<AiApp> context) {
     String name = secretOrToken.getMetadata().getName();
     return context
         .getPrimaryCache()
         .list(secretOrToken.getMetadata().getNamespace())
-        .filter(app -> TokenSecretReferences.secretNames(app.getSpec()).contains(name))
+        .filter(
+            app ->
+                TokenSecretReferences.secretNames(app.getSpec()).contains(name) || isRefused(app))
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
+  }
+
+  private static boolean isRefused(AiApp app) {
+    var conditions = app.getStatus() == null ? null : app.getStatus().getConditions();
+    return conditions != null
+        && !conditions.isEmpty()
+        && TokenSecretReferences.REASON.equals(conditions.get(0).getReason());
   }
 
   @Override
@@ -141,9 +159,14 @@ public class AiAppReconciler implements Reconciler<AiApp> {
         TokenSecretReferences.toTokenSecrets(
             app.getSpec(), secret -> isTokenSecret(namespace, secret));
     if (!toTokens.isEmpty()) {
-      // Before the workflow: no child is created or changed, an existing Deployment keeps the
-      // spec it had, and the token's value never reaches a Pod of this app.
-      return refuse(app, TokenSecretReferences.message(toTokens));
+      // Before the workflow: no child is created or changed, and an existing Deployment keeps
+      // the spec it had, unless that spec itself reads a token Secret (a reference written
+      // before the token existed): then the Deployment is deleted, so that no Pod of this app
+      // starts, or restarts a container, with the token's value.
+      Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
+      boolean removed =
+          deleteIfItReadsATokenSecret(app, deployment, context) || stillRemoved(app, deployment);
+      return refuse(app, TokenSecretReferences.message(toTokens, removed), removed);
     }
     AppContext.prepare(context, settings);
     context
@@ -173,9 +196,64 @@ public class AiAppReconciler implements Reconciler<AiApp> {
     return tokens.get(id).isPresent() || tokenSecrets.get(id).isPresent();
   }
 
-  private UpdateControl<AiApp> refuse(AiApp app, String message) {
+  /**
+   * Deletes {@code deployment} if its pod template names a token Secret anywhere (env, envFrom,
+   * volumes, see {@link PodSecrets}); returns whether it did. Foreground propagation: the API
+   * server marks the Deployment deleted at once (no new ReplicaSet), the garbage collector then
+   * marks its ReplicaSets (no new Pod) and deletes their Pods, and the Deployment disappears only
+   * once they are gone.
+   */
+  private boolean deleteIfItReadsATokenSecret(
+      AiApp app, Deployment deployment, Context<AiApp> context) {
+    if (deployment == null || deployment.getMetadata().getDeletionTimestamp() != null) {
+      return false;
+    }
+    String namespace = app.getMetadata().getNamespace();
+    List<PodSecrets.Use> uses =
+        PodSecrets.matching(PodSecrets.of(deployment), s -> isTokenSecret(namespace, s));
+    if (uses.isEmpty()) {
+      return false;
+    }
+    String name = deployment.getMetadata().getName();
+    context
+        .getClient()
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName(name)
+        .withPropagationPolicy(DeletionPropagation.FOREGROUND)
+        .delete();
+    // Names of places and Secrets only, never a value.
+    String message =
+        "Deleted Deployment "
+            + name
+            + " and its Pods, as its pod template reads a Secret that holds an AiToken's value ("
+            + PodSecrets.describe(uses)
+            + "). It is created again once the app no longer references a token Secret.";
+    log.warn("{}", message);
+    events.warning(app, DEPLOYMENT_DELETED, message);
+    return true;
+  }
+
+  /**
+   * Whether an earlier refusal deleted the Deployment and it has not come back: the condition then
+   * keeps saying so, rather than flipping back (and writing another Event) once it is gone.
+   */
+  private static boolean stillRemoved(AiApp app, Deployment deployment) {
+    if (deployment != null && deployment.getMetadata().getDeletionTimestamp() == null) {
+      return false;
+    }
+    if (!isRefused(app)) {
+      return false;
+    }
+    String message = app.getStatus().getConditions().get(0).getMessage();
+    return message != null && message.contains(TokenSecretReferences.DEPLOYMENT_DELETED);
+  }
+
+  private UpdateControl<AiApp> refuse(AiApp app, String message, boolean deploymentRemoved) {
     AiAppStatus status =
-        AppStatusCalculator.refused(app, TokenSecretReferences.REASON, message, settings, now());
+        AppStatusCalculator.refused(
+            app, TokenSecretReferences.REASON, message, deploymentRemoved, settings, now());
     if (status.equals(app.getStatus())) {
       return UpdateControl.noUpdate();
     }

@@ -77,6 +77,20 @@ public final class AppStatusCalculator {
    */
   public static AiAppStatus refused(
       AiApp app, String reason, String message, Settings settings, Instant now) {
+    return refused(app, reason, message, false, settings, now);
+  }
+
+  /**
+   * As {@link #refused(AiApp, String, String, Settings, Instant)}; when {@code deploymentRemoved},
+   * the Deployment was deleted, so replicas are 0.
+   */
+  public static AiAppStatus refused(
+      AiApp app,
+      String reason,
+      String message,
+      boolean deploymentRemoved,
+      Settings settings,
+      Instant now) {
     // A copy: the caller compares the result with the app's current status.
     AiAppStatus status =
         app.getStatus() == null ? new AiAppStatus() : Serialization.clone(app.getStatus());
@@ -84,9 +98,12 @@ public final class AppStatusCalculator {
     status.setAppId(appId);
     status.setUrl(settings.appUrl(appId));
     status.setPhase(AppPhase.Failed);
-    status.setReplicas(status.getReplicas() == null ? 0 : status.getReplicas());
+    status.setReplicas(
+        deploymentRemoved || status.getReplicas() == null ? 0 : status.getReplicas());
     status.setAvailableReplicas(
-        status.getAvailableReplicas() == null ? 0 : status.getAvailableReplicas());
+        deploymentRemoved || status.getAvailableReplicas() == null
+            ? 0
+            : status.getAvailableReplicas());
     status.setObservedGeneration(app.getMetadata().getGeneration());
     status.setConditions(List.of(readyCondition(false, reason, message, app, now)));
     return status;

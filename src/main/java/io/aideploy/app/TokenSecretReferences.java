@@ -22,6 +22,13 @@ public final class TokenSecretReferences {
   /** Reason of the Ready condition and of the Warning Event of a refused app. */
   public static final String REASON = "TokenSecretReferenced";
 
+  /**
+   * The sentence of the message of an app whose Deployment was deleted because its Pods could read
+   * a token Secret (a reference written before the token existed).
+   */
+  public static final String DEPLOYMENT_DELETED =
+      "Its Deployment was deleted, as its Pods could read a token Secret's value.";
+
   private TokenSecretReferences() {}
 
   /** One environment variable that reads a key of a Secret. */
@@ -60,6 +67,14 @@ public final class TokenSecretReferences {
    * anything read from a Secret.
    */
   public static String message(List<Reference> references) {
+    return message(references, false);
+  }
+
+  /**
+   * As {@link #message(List)}; when {@code deploymentDeleted}, it also says that the app's
+   * Deployment was deleted and why.
+   */
+  public static String message(List<Reference> references, boolean deploymentDeleted) {
     String which =
         references.stream()
             .map(r -> "env " + r.envVar() + " references Secret " + r.secret())
@@ -67,7 +82,11 @@ public final class TokenSecretReferences {
     return which
         + ": "
         + (references.size() == 1 ? "it holds" : "they hold")
-        + " an AiToken's value, which an app may not read. Remove the reference; until then no"
-        + " Deployment is created or changed.";
+        + " an AiToken's value, which an app may not read. "
+        + (deploymentDeleted
+            ? DEPLOYMENT_DELETED
+                + " Remove the reference to have it created again; until then no Deployment is"
+                + " created."
+            : "Remove the reference; until then no Deployment is created or changed.");
   }
 }

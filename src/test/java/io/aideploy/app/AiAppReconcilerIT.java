@@ -537,9 +537,104 @@ class AiAppReconcilerIT {
         .noneMatch(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null);
   }
 
+  @Test
+  void anAppThatReadASecretBeforeItsTokenExistedLosesItsDeployment() {
+    // The late-token gap: the name is no token's yet, so the app is accepted and its Pods run
+    // (the reference is optional); an admin then creates an AiToken of that name.
+    create("early", Map.of(), spec -> withSecretEnv(spec, "LATE", "late-ops", true));
+    Deployment before = awaitChild(Deployment.class, "early");
+    assertThat(PodSecrets.of(before))
+        .containsExactly(new PodSecrets.Use("container app env LATE", "late-ops"));
+    await().atMost(WAIT).until(() -> !pods("early").isEmpty());
+
+    createToken("late-ops");
+    String value = TokenSecrets.value(awaitChild(Secret.class, "late-ops"));
+    assertThat(value).as("the token was issued into the Secret").isNotEmpty();
+
+    AiApp refused = awaitRefused("early");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(get(Deployment.class, "early")).isNull();
+              assertThat(client.apps().replicaSets().inNamespace(namespace).list().getItems())
+                  .isEmpty();
+              assertThat(pods("early")).isEmpty();
+            });
+    refused =
+        awaitStatus(
+            "early",
+            s ->
+                s.getConditions()
+                    .get(0)
+                    .getMessage()
+                    .contains(TokenSecretReferences.DEPLOYMENT_DELETED));
+    String message = refused.getStatus().getConditions().get(0).getMessage();
+    assertThat(message)
+        .contains("env LATE references Secret late-ops")
+        .contains("Deployment was deleted");
+    assertThat(message.contains(value)).as("the message holds the token value").isFalse();
+    assertThat(refused.getStatus().getPhase()).isEqualTo(AppPhase.Failed);
+    assertThat(refused.getStatus().getReplicas()).isZero();
+    await().atMost(WAIT).until(() -> !events(AiAppReconciler.DEPLOYMENT_DELETED).isEmpty());
+    Event deleted = events(AiAppReconciler.DEPLOYMENT_DELETED).get(0);
+    assertThat(deleted.getType()).isEqualTo("Warning");
+    assertThat(deleted.getInvolvedObject().getName()).isEqualTo("early");
+    assertThat(deleted.getMessage())
+        .startsWith("Deleted Deployment early and its Pods")
+        .contains("container app env LATE reads Secret late-ops");
+    assertThat(deleted.getMessage().contains(value))
+        .as("the Event holds the token value")
+        .isFalse();
+
+    // Without the reference, the Deployment comes back, without it.
+    updateSpec(
+        "early",
+        spec -> {
+          spec.setEnv(null);
+          return spec;
+        });
+    Deployment again = awaitChild(Deployment.class, "early");
+    assertThat(PodSecrets.of(again)).isEmpty();
+    awaitStatus(
+        "early", s -> !TokenSecretReferences.REASON.equals(s.getConditions().get(0).getReason()));
+  }
+
+  @Test
+  void aRefusedAppWhoseDeploymentReadsALaterTokenLosesItToo() {
+    // The Deployment reads "late-b" (no token yet); the app is then edited to read the token
+    // "now-a" instead: refused, and the Deployment, which reads no token Secret, is kept.
+    create("shifty", Map.of(), spec -> withSecretEnv(spec, "B", "late-b", true));
+    Deployment before = awaitChild(Deployment.class, "shifty");
+    createToken("now-a");
+    awaitChild(Secret.class, "now-a");
+    updateSpec("shifty", spec -> withSecretEnv(spec, "A", "now-a", true));
+    awaitRefused("shifty");
+    Deployment kept = get(Deployment.class, "shifty");
+    assertThat(kept.getMetadata().getUid()).isEqualTo(before.getMetadata().getUid());
+    assertThat(kept.getSpec().getTemplate()).isEqualTo(before.getSpec().getTemplate());
+
+    // "late-b" becomes a token: the app's spec no longer names it, but its Deployment does.
+    createToken("late-b");
+    awaitChild(Secret.class, "late-b");
+    await().atMost(WAIT).until(() -> get(Deployment.class, "shifty") == null);
+    awaitStatus(
+        "shifty",
+        s ->
+            s.getConditions()
+                .get(0)
+                .getMessage()
+                .contains(TokenSecretReferences.DEPLOYMENT_DELETED));
+  }
+
   // --- helpers ---
 
   private static AiAppSpec withSecretEnv(AiAppSpec spec, String variable, String secret) {
+    return withSecretEnv(spec, variable, secret, null);
+  }
+
+  private static AiAppSpec withSecretEnv(
+      AiAppSpec spec, String variable, String secret, Boolean optional) {
     spec.setEnv(
         List.of(
             new EnvVarBuilder()
@@ -548,6 +643,7 @@ class AiAppReconcilerIT {
                 .withNewSecretKeyRef()
                 .withName(secret)
                 .withKey(TokenSecrets.KEY)
+                .withOptional(optional)
                 .endSecretKeyRef()
                 .endValueFrom()
                 .build()));

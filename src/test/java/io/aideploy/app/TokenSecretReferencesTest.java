@@ -102,6 +102,31 @@ class TokenSecretReferencesTest {
             TokenSecretReferences.message(
                 List.of(new Reference("T", "a"), new Reference("U", "b"))))
         .startsWith("env T references Secret a; env U references Secret b: they hold");
+    assertThat(TokenSecretReferences.message(List.of(new Reference("T", "my-token")), true))
+        .startsWith("env T references Secret my-token: it holds an AiToken's value")
+        .contains(TokenSecretReferences.DEPLOYMENT_DELETED)
+        .endsWith(
+            "Remove the reference to have it created again; until then no Deployment is"
+                + " created.");
+  }
+
+  @Test
+  void aRefusedAppWhoseDeploymentWasDeletedHasNoReplicas() {
+    AiApp app = new AiApp();
+    app.getMetadata().setUid("0000-uid");
+    app.getMetadata().setGeneration(2L);
+    app.setSpec(spec());
+    AiAppStatus previous = new AiAppStatus();
+    previous.setReplicas(3);
+    previous.setAvailableReplicas(3);
+    app.setStatus(previous);
+    AiAppStatus status =
+        AppStatusCalculator.refused(
+            app, TokenSecretReferences.REASON, "why", true, TestOperator.settings(), NOW);
+    assertThat(status.getPhase()).isEqualTo(AppPhase.Failed);
+    assertThat(status.getReplicas()).isZero();
+    assertThat(status.getAvailableReplicas()).isZero();
+    assertThat(app.getStatus().getReplicas()).isEqualTo(3);
   }
 
   @Test
