@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.aideploy.testing.LocalControlPlane;
 import io.aideploy.testing.TestNamespaces;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -157,18 +159,7 @@ class BrowserLoginE2E {
     signIn(fresh);
     await().atMost(WAIT).until(() -> text().contains("Hello, World!"));
     String stolen = browser.manage().getCookieNamed("__Host-aideploy_session").getValue();
-    Curl.Result replayed =
-        stack.curl(
-            appHost,
-            "-s",
-            "-o",
-            "/dev/null",
-            "-w",
-            "%{http_code}",
-            "-H",
-            "Cookie: __Host-aideploy_session=" + stolen,
-            appUrl);
-    assertThat(replayed.stdout()).as("a copy of the cookie opens the app").isEqualTo("200");
+    assertThat(replay(stolen)).as("a copy of the cookie opens the app").isEqualTo("200");
 
     // Sign out from the app's sign-in page: it ends the session on the gateway, not only in the
     // browser, so the copy is dead too.
@@ -176,7 +167,7 @@ class BrowserLoginE2E {
         "https://"
             + IngressStack.LOGIN_HOST
             + "/login?rd="
-            + java.net.URLEncoder.encode(appUrl, java.nio.charset.StandardCharsets.UTF_8));
+            + URLEncoder.encode(appUrl, StandardCharsets.UTF_8));
     awaitElement(By.id("sign-out")).click();
     await()
         .atMost(WAIT)
@@ -189,21 +180,23 @@ class BrowserLoginE2E {
         .atMost(WAIT)
         .untilAsserted(
             () ->
-                assertThat(
-                        stack
-                            .curl(
-                                appHost,
-                                "-s",
-                                "-o",
-                                "/dev/null",
-                                "-w",
-                                "%{http_code}",
-                                "-H",
-                                "Cookie: __Host-aideploy_session=" + stolen,
-                                appUrl)
-                            .stdout())
-                    .as("the copied cookie after sign-out")
-                    .isEqualTo("302"));
+                assertThat(replay(stolen)).as("the copied cookie after sign-out").isEqualTo("302"));
+  }
+
+  /** The status curl gets for the app with a copy of the session cookie: 200, or 302 to sign in. */
+  private static String replay(String sessionCookie) {
+    return stack
+        .curl(
+            appHost,
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "-H",
+            "Cookie: __Host-aideploy_session=" + sessionCookie,
+            appUrl)
+        .stdout();
   }
 
   private static void signIn(String token) {
