@@ -287,9 +287,8 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
     status.setPhase(TokenPhase.Invalid);
     status.setConditions(List.of(condition(false, IssueHold.REASON, message, token, previous)));
     Condition before = readyCondition(previous);
-    if (before == null
-        || !IssueHold.REASON.equals(before.getReason())
-        || !message.equals(before.getMessage())) {
+    // One Event when the hold starts; the condition follows the holders from then on.
+    if (before == null || !IssueHold.REASON.equals(before.getReason())) {
       // Names of objects and places only, never a value.
       log.warn("value held: {}", message);
       events.warning(token, IssueHold.REASON, message);

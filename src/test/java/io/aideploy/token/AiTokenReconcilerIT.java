@@ -321,26 +321,29 @@ class AiTokenReconcilerIT {
     Thread watcher = watchForValueWhileDeploymentExists("ops", "early", overlaps, watching);
     try {
       create("ops", Role.Operator, null, null);
+      // Every wait below fails at once if the watcher saw a value while the Deployment existed.
       AiTokenStatus held =
-          awaitStatus(
-                  "ops",
-                  s ->
-                      s.getConditions().size() == 1
-                          && IssueHold.REASON.equals(s.getConditions().get(0).getReason()))
+          watched(overlaps)
+              .until(
+                  () -> token("ops"),
+                  t ->
+                      t.getStatus() != null
+                          && t.getStatus().getConditions().size() == 1
+                          && IssueHold.REASON.equals(
+                              t.getStatus().getConditions().get(0).getReason()))
               .getStatus();
       assertThat(held.getPhase()).isEqualTo(TokenPhase.Invalid);
       assertThat(held.getTokenHash()).isNull();
       assertThat(held.getConditions().get(0).getStatus()).isEqualTo("False");
       assertThat(held.getConditions().get(0).getMessage())
           .contains("Deployment early (container app env LATE)");
-      await().atMost(WAIT).until(() -> hasEvent(IssueHold.REASON));
+      watched(overlaps).until(() -> hasEvent(IssueHold.REASON));
 
       // The app side deletes the Deployment now that the token exists; it stays, terminating.
-      await()
-          .atMost(WAIT)
+      watched(overlaps)
           .until(() -> deployment("early").getMetadata().getDeletionTimestamp() != null);
       // Beyond a retry or two, the value is still held, and no Secret holds it.
-      await().pollDelay(Duration.ofSeconds(5)).atMost(WAIT).until(() -> true);
+      watched(overlaps).pollDelay(Duration.ofSeconds(5)).until(() -> true);
       assertThat(deployment("early").getMetadata().getUid())
           .isEqualTo(deployment.getMetadata().getUid());
       assertThat(TokenSecrets.value(client.secrets().inNamespace(namespace).withName("ops").get()))
@@ -447,6 +450,13 @@ class AiTokenReconcilerIT {
   // --- helpers ---
 
   private static final String HOLD_FINALIZER = "test/hold";
+
+  /** A wait that fails as soon as {@code overlaps} is not empty. */
+  private static org.awaitility.core.ConditionFactory watched(List<String> overlaps) {
+    return await()
+        .atMost(WAIT)
+        .failFast("a value in the Secret while the Deployment existed", () -> !overlaps.isEmpty());
+  }
 
   private Deployment deployment(String name) {
     return client.apps().deployments().inNamespace(namespace).withName(name).get();
