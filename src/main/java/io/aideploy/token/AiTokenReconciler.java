@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Issues each AiToken's value into its Secret, replaces it when asked or when the Secret lost it,
  * keeps the token's status (hash, phase, matched apps) current, marks it Expired on time, and
- * deletes the Secret with the token. The value itself never leaves this class but into the Secret.
+ * deletes the Secret with the token. The value itself never leaves this class but into the Secret,
+ * and is not written there while a Pod could read it at once (see {@link IssueHold}).
  */
 @ControllerConfiguration(
     name = AiTokenReconciler.NAME,
