@@ -4,6 +4,7 @@ import io.aideploy.api.v1alpha1.AiToken;
 import io.aideploy.api.v1alpha1.Condition;
 import io.aideploy.api.v1alpha1.TokenPhase;
 import io.aideploy.crypto.TokenValue;
+import io.aideploy.token.IssueHold;
 import io.aideploy.token.TokenSecrets;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -84,10 +85,22 @@ final class TokenIssuance {
         && token.getStatus().getTokenHash() != null;
   }
 
+  /**
+   * Invalid or Expired; but a value held because a Deployment or app names the token's Secret
+   * (reason {@link IssueHold#REASON}) is issued once the operator has removed that Deployment, so
+   * the wait goes on.
+   */
   private static boolean isFinal(AiToken token) {
     return token.getStatus() != null
         && (token.getStatus().getPhase() == TokenPhase.Invalid
-            || token.getStatus().getPhase() == TokenPhase.Expired);
+            || token.getStatus().getPhase() == TokenPhase.Expired)
+        && !isHeld(token);
+  }
+
+  private static boolean isHeld(AiToken token) {
+    return token.getStatus().getConditions() != null
+        && token.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && IssueHold.REASON.equals(c.getReason()));
   }
 
   private void failIfUnusable(AiToken token) {

@@ -11,6 +11,7 @@ import io.aideploy.labels.Selector;
 import io.aideploy.operator.ErrorMessages;
 import io.aideploy.operator.EventRecorder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -26,6 +27,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Issues each AiToken's value into its Secret, replaces it when asked or when the Secret lost it,
  * keeps the token's status (hash, phase, matched apps) current, marks it Expired on time, and
- * deletes the Secret with the token. The value itself never leaves this class but into the Secret.
+ * deletes the Secret with the token. The value itself never leaves this class but into the Secret,
+ * and is not written there while a Pod could read it at once (see {@link IssueHold}).
  */
 @ControllerConfiguration(
     name = AiTokenReconciler.NAME,
@@ -122,9 +125,16 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
               : null;
       reason = rotation.decide(token, TokenSecrets.value(secret));
     }
+    // Not while a Pod could read the new value at once (see IssueHold): the app side deletes such
+    // a Deployment once it sees this token, but both react to the token in no fixed order.
+    List<IssueHold.Holder> holders =
+        reason == TokenRotation.Reason.NONE ? List.of() : holders(token, context.getClient());
+    boolean held = !holders.isEmpty();
     AiTokenStatus previous = token.getStatus() == null ? new AiTokenStatus() : token.getStatus();
     AiTokenStatus status = new AiTokenStatus();
-    if (reason == TokenRotation.Reason.NONE) {
+    if (reason == TokenRotation.Reason.NONE || held) {
+      // Held: the previous value's fields stay, so that the same reason is found again; the
+      // gateway refuses the token meanwhile, as it is not Ready.
       status.setTokenHash(previous.getTokenHash());
       status.setTokenPrefix(previous.getTokenPrefix());
       status.setIssuedAt(previous.getIssuedAt());
@@ -152,6 +162,9 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
     status.setExpiresAt(token.getSpec().getExpiresAt());
     status.setObservedGeneration(token.getMetadata().getGeneration());
     judge(token, status, previous);
+    if (held) {
+      hold(token, status, previous, holders);
+    }
 
     Optional<Duration> untilExpiry = untilExpiry(token);
     AiTokenStatus unchanged = withoutGatewayFields(previous);
@@ -165,7 +178,12 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
       token.setStatus(status);
       control = UpdateControl.patchStatus(token);
     }
-    untilExpiry.ifPresent(d -> control.rescheduleAfter(d.plus(EXPIRY_MARGIN)));
+    Optional<Duration> recheck = untilExpiry.map(d -> d.plus(EXPIRY_MARGIN));
+    if (held) {
+      Duration retry = IssueHold.retryAfter(heldFor(status));
+      recheck = Optional.of(recheck.filter(d -> d.compareTo(retry) < 0).orElse(retry));
+    }
+    recheck.ifPresent(control::rescheduleAfter);
     return control;
   }
 
@@ -244,6 +262,59 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
     }
   }
 
+  /**
+   * What keeps a new value from being written now: the aideploy Deployments of the namespace, read
+   * from the API server (a value is rarely issued, so no cache for them), and the AiApps, from the
+   * cache this reconciler keeps for matchedApps.
+   */
+  private List<IssueHold.Holder> holders(AiToken token, KubernetesClient client) {
+    String namespace = token.getMetadata().getNamespace();
+    List<Deployment> deployments =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(namespace)
+            .withLabel(ReservedLabels.MANAGED_BY, ReservedLabels.MANAGER)
+            .list()
+            .getItems();
+    return IssueHold.holders(
+        TokenSecrets.secretName(token), deployments, apps.list(namespace).toList());
+  }
+
+  /** Reports a held value: not Ready (phase Invalid, which the gateway refuses), and why. */
+  private void hold(
+      AiToken token, AiTokenStatus status, AiTokenStatus previous, List<IssueHold.Holder> holders) {
+    String message = IssueHold.message(TokenSecrets.secretName(token), holders);
+    status.setPhase(TokenPhase.Invalid);
+    status.setConditions(List.of(condition(false, IssueHold.REASON, message, token, previous)));
+    Condition before = readyCondition(previous);
+    // One Event when the hold starts; the condition follows the holders from then on.
+    if (before == null || !IssueHold.REASON.equals(before.getReason())) {
+      // Names of objects and places only, never a value.
+      log.warn("value held: {}", message);
+      events.warning(token, IssueHold.REASON, message);
+    }
+  }
+
+  private Duration heldFor(AiTokenStatus status) {
+    Condition ready = readyCondition(status);
+    try {
+      return Duration.between(Instant.parse(ready.getLastTransitionTime()), rotation.now());
+    } catch (RuntimeException e) {
+      return Duration.ZERO;
+    }
+  }
+
+  private static Condition readyCondition(AiTokenStatus status) {
+    if (status == null || status.getConditions() == null) {
+      return null;
+    }
+    return status.getConditions().stream()
+        .filter(c -> Condition.READY.equals(c.getType()))
+        .findFirst()
+        .orElse(null);
+  }
+
   private Optional<Duration> untilExpiry(AiToken token) {
     try {
       return rotation.untilExpiry(token);
@@ -281,7 +352,9 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
     log.info("phase {}", status.getPhase());
     if (status.getPhase() == TokenPhase.Expired) {
       events.warning(token, "Expired", "The token expired at " + token.getSpec().getExpiresAt());
-    } else if (status.getPhase() == TokenPhase.Invalid) {
+    } else if (status.getPhase() == TokenPhase.Invalid
+        && !IssueHold.REASON.equals(status.getConditions().get(0).getReason())) {
+      // A held value has its own Event (see hold).
       events.warning(token, "Invalid", status.getConditions().get(0).getMessage());
     }
   }

@@ -17,6 +17,7 @@ import io.aideploy.testing.TestNamespaces;
 import io.aideploy.testing.TestOperator;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
@@ -295,7 +297,229 @@ class AiTokenReconcilerIT {
     awaitStatus("broken", s -> s.getPhase() == TokenPhase.Ready);
   }
 
+  @Test
+  void noValueIsWrittenWhileADeploymentNamesTheSecret() throws Exception {
+    // The late-token scenario: an app reads "ops" (optional) before any token has that name, and
+    // gets its Deployment. The test's own finalizer keeps that Deployment (terminating) after the
+    // app side deletes it, so the token's wait can be watched.
+    createApp("early", Map.of(), "LATE", "ops");
+    Deployment deployment =
+        await().atMost(WAIT).until(() -> deployment("early"), java.util.Objects::nonNull);
+    client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName("early")
+        .edit(
+            d -> {
+              d.getMetadata().getFinalizers().add(HOLD_FINALIZER);
+              return d;
+            });
+
+    List<String> overlaps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicBoolean watching = new AtomicBoolean(true);
+    Thread watcher = watchForValueWhileDeploymentExists("ops", "early", overlaps, watching);
+    try {
+      create("ops", Role.Operator, null, null);
+      // Every wait below fails at once if the watcher saw a value while the Deployment existed.
+      AiTokenStatus held =
+          watched(overlaps)
+              .until(
+                  () -> token("ops"),
+                  t ->
+                      t.getStatus() != null
+                          && t.getStatus().getConditions().size() == 1
+                          && IssueHold.REASON.equals(
+                              t.getStatus().getConditions().get(0).getReason()))
+              .getStatus();
+      assertThat(held.getPhase()).isEqualTo(TokenPhase.Invalid);
+      assertThat(held.getTokenHash()).isNull();
+      assertThat(held.getConditions().get(0).getStatus()).isEqualTo("False");
+      assertThat(held.getConditions().get(0).getMessage())
+          .contains("Deployment early (container app env LATE)");
+      watched(overlaps).until(() -> hasEvent(IssueHold.REASON));
+
+      // The app side deletes the Deployment now that the token exists; it stays, terminating.
+      watched(overlaps)
+          .until(() -> deployment("early").getMetadata().getDeletionTimestamp() != null);
+      // Beyond a retry or two, the value is still held, and no Secret holds it.
+      watched(overlaps).pollDelay(Duration.ofSeconds(5)).until(() -> true);
+      assertThat(deployment("early").getMetadata().getUid())
+          .isEqualTo(deployment.getMetadata().getUid());
+      assertThat(TokenSecrets.value(client.secrets().inNamespace(namespace).withName("ops").get()))
+          .isNull();
+      AiTokenStatus still = token("ops").getStatus();
+      assertThat(still.getTokenHash()).isNull();
+      assertThat(still.getConditions().get(0).getReason()).isEqualTo(IssueHold.REASON);
+
+      // Let the Deployment go: the value is issued.
+      client
+          .apps()
+          .deployments()
+          .inNamespace(namespace)
+          .withName("early")
+          .edit(
+              d -> {
+                d.getMetadata().getFinalizers().remove(HOLD_FINALIZER);
+                return d;
+              });
+      AiTokenStatus ready =
+          awaitStatus("ops", s -> s.getPhase() == TokenPhase.Ready && s.getTokenHash() != null)
+              .getStatus();
+      assertThat(TokenValue.hash(awaitSecretValue("ops", ready.getTokenHash())))
+          .isEqualTo(ready.getTokenHash());
+      assertThat(deployment("early")).isNull();
+    } finally {
+      watching.set(false);
+      watcher.join();
+    }
+    assertThat(overlaps).as("a value in Secret ops while Deployment early existed").isEmpty();
+  }
+
+  @Test
+  void aRegenerationWaitsForAHandWrittenDeploymentThatNamesTheSecret() {
+    create("ops2", Role.Operator, null, null);
+    String first = awaitStatus("ops2", s -> s.getTokenHash() != null).getStatus().getTokenHash();
+    String firstValue = secretValue("ops2");
+    // Written by hand with the managed-by label (no app would get one past the app side).
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+                .withNewMetadata()
+                .withName("by-hand")
+                .withNamespace(namespace)
+                .addToLabels("app.kubernetes.io/managed-by", "aideploy")
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(0)
+                .withNewSelector()
+                .addToMatchLabels("x", "by-hand")
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("x", "by-hand")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("nginx")
+                .endContainer()
+                .addNewVolume()
+                .withName("v")
+                .withNewSecret()
+                .withSecretName("ops2")
+                .endSecret()
+                .endVolume()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+
+    editToken(
+        "ops2",
+        t -> {
+          t.getMetadata().setAnnotations(Map.of(AiToken.REGENERATE_ANNOTATION, "again"));
+          return t;
+        });
+    AiTokenStatus held =
+        awaitStatus(
+                "ops2",
+                s ->
+                    !s.getConditions().isEmpty()
+                        && IssueHold.REASON.equals(s.getConditions().get(0).getReason()))
+            .getStatus();
+    // Not Ready, so the gateway refuses the old value too; the old value is not replaced.
+    assertThat(held.getPhase()).isEqualTo(TokenPhase.Invalid);
+    assertThat(held.getConditions().get(0).getMessage()).contains("Deployment by-hand (volume v)");
+    assertThat(held.getTokenHash()).isEqualTo(first);
+    assertThat(held.getRegenerateRequest()).isNull();
+    assertThat(secretValue("ops2")).isEqualTo(firstValue);
+
+    client.apps().deployments().inNamespace(namespace).withName("by-hand").delete();
+    AiTokenStatus regenerated =
+        awaitStatus(
+                "ops2", s -> s.getPhase() == TokenPhase.Ready && !first.equals(s.getTokenHash()))
+            .getStatus();
+    assertThat(regenerated.getRegenerateRequest()).isEqualTo("again");
+    assertThat(TokenValue.hash(awaitSecretValue("ops2", regenerated.getTokenHash())))
+        .isEqualTo(regenerated.getTokenHash());
+    await().atMost(WAIT).until(() -> hasEvent("Regenerated"));
+  }
+
   // --- helpers ---
+
+  private static final String HOLD_FINALIZER = "test/hold";
+
+  /** A wait that fails as soon as {@code overlaps} is not empty. */
+  private static org.awaitility.core.ConditionFactory watched(List<String> overlaps) {
+    return await()
+        .atMost(WAIT)
+        .failFast("a value in the Secret while the Deployment existed", () -> !overlaps.isEmpty());
+  }
+
+  private Deployment deployment(String name) {
+    return client.apps().deployments().inNamespace(namespace).withName(name).get();
+  }
+
+  /**
+   * Polls until {@code watching} is cleared, recording each time Secret {@code secret} held a value
+   * while Deployment {@code deployment} existed. The Secret is read first: a value seen then, and
+   * the Deployment seen after, existed together at the second read.
+   */
+  private Thread watchForValueWhileDeploymentExists(
+      String secret, String deployment, List<String> overlaps, AtomicBoolean watching) {
+    String ns = namespace;
+    Thread thread =
+        new Thread(
+            () -> {
+              while (watching.get()) {
+                try {
+                  Secret s = client.secrets().inNamespace(ns).withName(secret).get();
+                  String value = TokenSecrets.value(s);
+                  if (value != null) {
+                    valuesSeen.add(value);
+                    var d = client.apps().deployments().inNamespace(ns).withName(deployment).get();
+                    if (d != null) {
+                      overlaps.add(
+                          "Secret rv "
+                              + s.getMetadata().getResourceVersion()
+                              + ", Deployment rv "
+                              + d.getMetadata().getResourceVersion());
+                    }
+                  }
+                  Thread.sleep(25);
+                } catch (InterruptedException e) {
+                  return;
+                } catch (RuntimeException e) {
+                  // A failed read is no observation; try again.
+                }
+              }
+            },
+            "value-watcher");
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  private void createApp(String name, Map<String, String> labels, String env, String secret) {
+    AiApp app = new AiApp();
+    app.getMetadata().setName(name);
+    app.getMetadata().setNamespace(namespace);
+    app.getMetadata().setLabels(new HashMap<>(labels));
+    AiAppSpec spec = new AiAppSpec();
+    spec.setImage("nginx");
+    spec.setEnv(
+        List.of(
+            new io.fabric8.kubernetes.api.model.EnvVarBuilder()
+                .withName(env)
+                .withNewValueFrom()
+                .withNewSecretKeyRef(TokenSecrets.KEY, secret, true)
+                .endValueFrom()
+                .build()));
+    app.setSpec(spec);
+    client.resource(app).create();
+  }
 
   private AiToken create(String name, Role role, String selector, String expiresAt) {
     AiToken token = new AiToken();
