@@ -12,6 +12,8 @@ import io.aideploy.config.Settings;
 import io.aideploy.labels.ReservedLabels;
 import io.aideploy.operator.ErrorMessages;
 import io.aideploy.operator.EventRecorder;
+import io.aideploy.secrets.PodSecrets;
+import io.aideploy.secrets.TokenSecretReferences;
 import io.aideploy.token.TokenSecrets;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;

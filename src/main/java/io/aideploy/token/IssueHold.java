@@ -2,8 +2,8 @@ package io.aideploy.token;
 
 import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.Condition;
-import io.aideploy.app.PodSecrets;
-import io.aideploy.app.TokenSecretReferences;
+import io.aideploy.secrets.PodSecrets;
+import io.aideploy.secrets.TokenSecretReferences;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -14,6 +14,8 @@ import io.aideploy.api.v1alpha1.Autoscaling;
 import io.aideploy.api.v1alpha1.Role;
 import io.aideploy.app.dependent.IngressDependent;
 import io.aideploy.labels.ReservedLabels;
+import io.aideploy.secrets.PodSecrets;
+import io.aideploy.secrets.TokenSecretReferences;
 import io.aideploy.testing.LocalControlPlane;
 import io.aideploy.testing.TestNamespaces;
 import io.aideploy.testing.TestOperator;

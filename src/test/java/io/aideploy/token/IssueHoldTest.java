@@ -6,7 +6,7 @@ import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.AiAppSpec;
 import io.aideploy.api.v1alpha1.AiAppStatus;
 import io.aideploy.api.v1alpha1.Condition;
-import io.aideploy.app.TokenSecretReferences;
+import io.aideploy.secrets.TokenSecretReferences;
 import io.aideploy.token.IssueHold.Holder;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

@@ -1,8 +1,8 @@
-package io.aideploy.app;
+package io.aideploy.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aideploy.app.PodSecrets.Use;
+import io.aideploy.secrets.PodSecrets.Use;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

@@ -1,4 +1,4 @@
-package io.aideploy.app;
+package io.aideploy.secrets;
 
 import io.aideploy.api.v1alpha1.AiAppSpec;
 import io.fabric8.kubernetes.api.model.EnvVar;

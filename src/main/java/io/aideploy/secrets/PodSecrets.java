@@ -1,4 +1,4 @@
-package io.aideploy.app;
+package io.aideploy.secrets;
 
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
