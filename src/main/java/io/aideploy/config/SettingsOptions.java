@@ -138,11 +138,11 @@ public class SettingsOptions {
 
   @Option(
       names = "--trusted-proxies",
-      defaultValue =
-          "${env:AIDEPLOY_TRUSTED_PROXIES:-127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7}",
+      defaultValue = "${env:AIDEPLOY_TRUSTED_PROXIES:-127.0.0.0/8,::1/128}",
       description =
           "Comma-separated CIDRs of the proxies (ingress controllers) whose X-Forwarded-For and"
-              + " X-Real-IP headers name the client for rate limiting. Default: ${DEFAULT-VALUE}.")
+              + " X-Real-IP headers name the client for rate limiting. Only list addresses that"
+              + " nothing but your proxies can connect from. Default: ${DEFAULT-VALUE}.")
   String trustedProxies;
 
   /** Checks the flags and turns them into settings; a bad value is a usage error. */
