@@ -125,3 +125,25 @@ readinessProbe:
   timeoutSeconds: 3
   failureThreshold: 3
 {{- end }}
+
+{{/*
+The gateway's trusted proxies: gateway.trustedProxies when set. Otherwise every address, but only
+while the NetworkPolicy lets nothing but the ingress controller's namespace reach the gateway
+port: then every peer is that proxy, and its X-Forwarded-For names the client. Without that
+policy any pod could write its own X-Forwarded-For, so only loopback is trusted.
+*/}}
+{{- define "aideploy.trustedProxies" -}}
+{{- if .Values.gateway.trustedProxies -}}
+{{- join "," .Values.gateway.trustedProxies -}}
+{{- else if and .Values.networkPolicy.enabled (include "aideploy.gatewayPortRestricted" .) -}}
+0.0.0.0/0,::/0
+{{- else -}}
+127.0.0.0/8,::1/128
+{{- end -}}
+{{- end }}
+
+{{/* Non-empty when the gateway port's NetworkPolicy selects some namespaces, not all of them. */}}
+{{- define "aideploy.gatewayPortRestricted" -}}
+{{- $selector := .Values.networkPolicy.gatewayFromNamespaceSelector | default dict -}}
+{{- if or $selector.matchLabels $selector.matchExpressions -}}true{{- end -}}
+{{- end }}

@@ -2,9 +2,13 @@ package io.aideploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class MainTest {
@@ -29,20 +33,32 @@ class MainTest {
     assertThat(run("gateway", "--help")).isZero();
     assertThat(out.toString())
         .contains(
-            "--session-key",
+            "--session-key-file",
+            "AIDEPLOY_SESSION_KEY",
             "--session-lifetime",
             "--failed-auth-limit",
             "--trusted-proxies",
             "--base-domain",
-            "--gateway-port");
+            "--gateway-port")
+        .doesNotContainPattern("--session-key[^-]");
   }
 
   @Test
-  void gatewayRefusesBadSettingsAsUsageErrors() {
-    assertThat(run("gateway", "--session-key", "short")).isEqualTo(2);
-    assertThat(err.toString()).contains("at least 32 characters").doesNotContain("short\"");
+  void gatewayRefusesBadSettingsAsUsageErrors(@TempDir Path dir) throws IOException {
+    Path keyFile = Files.writeString(dir.resolve("key"), "short\n");
+    assertThat(run("gateway", "--session-key-file", keyFile.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("at least 32 characters").doesNotContain("short\n");
     assertThat(run("gateway", "--session-lifetime", "forever")).isEqualTo(2);
     assertThat(run("gateway", "--trusted-proxies", "10.0.0.0/99")).isEqualTo(2);
+  }
+
+  @Test
+  void theSessionKeyIsNeverAFlag() {
+    String key = "a-session-key-of-more-than-32-characters";
+    assertThat(run("gateway", "--session-key", key)).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--session-key is not accepted", "--session-key-file", "AIDEPLOY_SESSION_KEY")
+        .doesNotContain(key);
   }
 
   @Test

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
     description = {
       "List, inspect, label, start, stop and delete AI apps.",
       "Uses the Kubernetes API of the current kube context, or, with --url and a token"
-          + " (AIDEPLOY_URL, AIDEPLOY_TOKEN), the gateway's lifecycle API with no cluster access."
+          + " (AIDEPLOY_URL, AIDEPLOY_TOKEN or --token-file), the gateway's lifecycle API with no"
+          + " cluster access."
     },
     subcommands = {
       AppCommand.Ls.class,
@@ -52,7 +53,7 @@ public class AppCommand implements Runnable {
     /** The apps, through the gateway when a URL and token are given, else the Kubernetes API. */
     Apps apps() {
       if (gateway.useGateway()) {
-        return new GatewayApps(gateway.baseUri(), gateway.token);
+        return new GatewayApps(gateway.baseUri(), gateway.token());
       }
       return new KubeApps(kube.client(), kube.namespace());
     }

@@ -85,7 +85,8 @@ public final class CliErrors implements IExecutionExceptionHandler, IParameterEx
           CliException.refused(
               "the Kubernetes API server refused: "
                   + oneLine(reason)
-                  + "; ask for RBAC access to aiapps/aitokens, or use --token with the gateway");
+                  + "; ask for RBAC access to aiapps/aitokens, or use the gateway with --url and"
+                  + " AIDEPLOY_TOKEN");
       case 404 -> CliException.notFound(oneLine(reason));
       default -> CliException.failed(oneLine(reason));
     };

@@ -109,7 +109,7 @@ final class GatewayApps implements Apps {
           CliException.refused(
               "the gateway refused the token ("
                   + message
-                  + "); it may be mistyped, regenerated, deleted or expired: check AIDEPLOY_TOKEN");
+                  + "); it may be mistyped, regenerated, deleted or expired: check AIDEPLOY_TOKEN or --token-file");
       case 403 ->
           CliException.refused(
               message

@@ -46,10 +46,13 @@ public record Settings(
   /** Default of {@link #failedAuthLimit}. */
   public static final int DEFAULT_FAILED_AUTH_LIMIT = 30;
 
-  /** Default of {@link #trustedProxies}: loopback and private ranges, where ingress pods live. */
-  public static final List<String> DEFAULT_TRUSTED_PROXIES =
-      List.of(
-          "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7");
+  /**
+   * Default of {@link #trustedProxies}: loopback only. Trusting a range means believing whatever
+   * address its members write into X-Forwarded-For, and private ranges hold every pod of a cluster,
+   * not just ingress controllers; the proxies must be named explicitly (the Helm chart does, when
+   * its NetworkPolicy lets only the ingress controller reach the gateway).
+   */
+  public static final List<String> DEFAULT_TRUSTED_PROXIES = List.of("127.0.0.0/8", "::1/128");
 
   public Settings {
     watchNamespaces = Set.copyOf(watchNamespaces);

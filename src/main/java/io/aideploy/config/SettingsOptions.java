@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -97,13 +98,27 @@ public class SettingsOptions {
   String leaderElectionNamespace;
 
   @Option(
-      names = "--session-key",
-      defaultValue = "${env:AIDEPLOY_SESSION_KEY:-}",
+      names = "--session-key-file",
+      paramLabel = "<path>",
+      defaultValue = "${env:AIDEPLOY_SESSION_KEY_FILE:-}",
       description =
-          "HMAC key (at least 32 characters) that signs the gateway's browser session cookies;"
-              + " give every gateway replica the same one, e.g. from a Secret. Changing it signs"
-              + " everyone out. Default: a random key per process.")
-  String sessionKey;
+          "File holding the HMAC key (at least 32 characters; a trailing newline is ignored) that"
+              + " signs the gateway's browser session cookies; or set the key itself in"
+              + " AIDEPLOY_SESSION_KEY. Give every gateway replica the same one, e.g. from a"
+              + " Secret. Changing it signs everyone out. Default: a random key per process.")
+  String sessionKeyFile;
+
+  // The key itself is never a flag: its value would show in the process list. The option exists
+  // only to turn an old command line into a clear error instead of "unknown option".
+  @Option(names = "--session-key", hidden = true, arity = "0..1", fallbackValue = "")
+  void refuseSessionKeyFlag(String ignored) {
+    throw usage(
+        "--session-key is not accepted: a flag's value is visible in the process list; put the"
+            + " key in a file and pass --session-key-file <path>, or set AIDEPLOY_SESSION_KEY");
+  }
+
+  /** Reads environment variables; tests replace it. */
+  Function<String, String> environment = System::getenv;
 
   @Option(
       names = "--session-lifetime",
@@ -123,11 +138,11 @@ public class SettingsOptions {
 
   @Option(
       names = "--trusted-proxies",
-      defaultValue =
-          "${env:AIDEPLOY_TRUSTED_PROXIES:-127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7}",
+      defaultValue = "${env:AIDEPLOY_TRUSTED_PROXIES:-127.0.0.0/8,::1/128}",
       description =
           "Comma-separated CIDRs of the proxies (ingress controllers) whose X-Forwarded-For and"
-              + " X-Real-IP headers name the client for rate limiting. Default: ${DEFAULT-VALUE}.")
+              + " X-Real-IP headers name the client for rate limiting. Only list addresses that"
+              + " nothing but your proxies can connect from. Default: ${DEFAULT-VALUE}.")
   String trustedProxies;
 
   /** Checks the flags and turns them into settings; a bad value is a usage error. */
@@ -145,10 +160,11 @@ public class SettingsOptions {
     if (gatewayPort < 1 || gatewayPort > 65535 || managementPort < 1 || managementPort > 65535) {
       throw usage("--gateway-port and --management-port must be between 1 and 65535");
     }
-    String key = sessionKey == null || sessionKey.isBlank() ? null : sessionKey.trim();
-    if (key != null && key.length() < 32) {
-      // Deliberately without the value: it is a secret.
-      throw usage("--session-key must be at least 32 characters long");
+    String key;
+    try {
+      key = SessionKeySource.read(sessionKeyFile, environment.apply("AIDEPLOY_SESSION_KEY"));
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
     }
     Duration lifetime = duration("--session-lifetime", sessionLifetime);
     if (failedAuthLimit < 1) {

@@ -2,58 +2,93 @@ package io.aideploy.gateway;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Failed-attempt rate limiting per client address: after {@code limit} refused credentials within a
- * fixed one-minute window, the address gets 429 until the window ends. Only refused credentials
- * count (an absent token is a browser that has not signed in yet, not a guess). The table is
- * bounded, so a flood of addresses costs memory only up to {@code maxClients}.
+ * Failed-attempt rate limiting per client: after {@code limit} refused credentials within a fixed
+ * one-minute window, the client gets 429 until the window ends. Only refused credentials count (an
+ * absent token is a browser that has not signed in yet, not a guess).
+ *
+ * <p>A client is an IPv4 address or an IPv6 /64 ({@link IpAddresses#bucket}): callers pass the full
+ * address (the audit log wants it), the grouping happens here.
+ *
+ * <p>The table holds at most {@code maxClients} clients. It is a {@link LinkedHashMap} in access
+ * order, so when it is full the client touched least recently is dropped in O(1); nothing ever
+ * scans the table, since this runs on the event loop. Windows that have ended are dropped when
+ * their client is next looked up, and otherwise age out through that eviction. A flood of fresh
+ * addresses can therefore push out an old entry, but every address it uses is counted meanwhile.
  */
 final class FailedAttempts {
   static final Duration WINDOW = Duration.ofMinutes(1);
 
-  private record Window(long startMillis, int failures) {}
+  private static final class Window {
+    final long startMillis;
+    int failures;
+
+    Window(long startMillis) {
+      this.startMillis = startMillis;
+    }
+  }
 
   private final int limit;
-  private final int maxClients;
+  private final long windowMillis = WINDOW.toMillis();
   private final Clock clock;
-  private final Map<String, Window> windows = new ConcurrentHashMap<>();
+  // Guarded by itself: an access-ordered LinkedHashMap changes even on get().
+  private final Map<String, Window> windows;
 
   FailedAttempts(int limit, int maxClients, Clock clock) {
     this.limit = limit;
-    this.maxClients = maxClients;
     this.clock = clock;
+    this.windows =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Window> eldest) {
+            return size() > maxClients;
+          }
+        };
   }
 
   /** Seconds until {@code client} may try again, or 0 when it is not blocked. */
   long retryAfterSeconds(String client) {
-    Window window = windows.get(client);
-    if (window == null || window.failures() < limit) {
-      return 0;
+    String key = IpAddresses.bucket(client);
+    long now = clock.millis();
+    synchronized (windows) {
+      Window window = live(key, now);
+      if (window == null || window.failures < limit) {
+        return 0;
+      }
+      long remaining = window.startMillis + windowMillis - now;
+      return Math.max(1, (remaining + 999) / 1000);
     }
-    long remaining = window.startMillis() + WINDOW.toMillis() - clock.millis();
-    return remaining <= 0 ? 0 : Math.max(1, (remaining + 999) / 1000);
   }
 
   void recordFailure(String client) {
+    String key = IpAddresses.bucket(client);
     long now = clock.millis();
-    if (windows.size() >= maxClients && !windows.containsKey(client)) {
-      windows.values().removeIf(w -> w.startMillis() + WINDOW.toMillis() <= now);
-      if (windows.size() >= maxClients) {
-        return; // full of live entries: stop tracking new addresses rather than grow
+    synchronized (windows) {
+      Window window = live(key, now);
+      if (window == null) {
+        window = new Window(now);
+        windows.put(key, window); // evicts the eldest entry when the table is full
       }
+      window.failures++;
     }
-    windows.compute(
-        client,
-        (key, window) ->
-            window == null || window.startMillis() + WINDOW.toMillis() <= now
-                ? new Window(now, 1)
-                : new Window(window.startMillis(), window.failures() + 1));
   }
 
   int size() {
-    return windows.size();
+    synchronized (windows) {
+      return windows.size();
+    }
+  }
+
+  /** The window of {@code key} if it has not ended; an ended one is dropped. Holds the lock. */
+  private Window live(String key, long now) {
+    Window window = windows.get(key);
+    if (window != null && window.startMillis + windowMillis <= now) {
+      windows.remove(key);
+      return null;
+    }
+    return window;
   }
 }

@@ -76,8 +76,9 @@ public final class GatewayRuntime implements Component {
     }
     if (settings.sessionKey() == null) {
       log.warn(
-          "no --session-key: browser sessions are signed with a random key, so they end when this"
-              + " process does and do not work across replicas");
+          "no session key (--session-key-file or AIDEPLOY_SESSION_KEY): browser sessions are"
+              + " signed with a random key, so they end when this process does and do not work"
+              + " across replicas");
     }
   }
 

@@ -73,38 +73,56 @@ final class TrustedProxies {
     return false;
   }
 
-  /** The client address in canonical text form; {@code peer} when nothing better is trusted. */
+  /**
+   * The client address in canonical text form (the full address: grouping IPv6 clients by /64 is
+   * {@link FailedAttempts}' business, and the audit log wants the address itself); {@code peer}
+   * when nothing better is trusted.
+   *
+   * <p>Each proxy appends the address it received the connection from, so {@code X-Forwarded-For}
+   * is read from the right: the rightmost hop was written by the peer, a trusted proxy. Walking
+   * left, the client is the first hop that is not itself a trusted proxy. When every hop is trusted
+   * the rightmost one is taken, never the leftmost: the leftmost may have been written by the
+   * client (a caller inside a trusted range sending its own header). A hop that is not an IP stops
+   * the walk at the hop to its right, the last one a trusted proxy wrote.
+   */
   String clientAddress(String peer, String forwardedFor, String realIp) {
-    byte[] peerBytes = peer == null ? null : NetUtil.createByteArrayFromIpAddressString(peer);
+    byte[] peerBytes = IpAddresses.parse(peer);
     if (peerBytes == null) {
       return "unknown";
     }
     if (!isTrusted(peerBytes)) {
       // The socket's own IPv4 text is already canonical; spare the per-request conversion.
-      return peerBytes.length == 4 && peer.indexOf(':') < 0 ? peer : canonical(peerBytes);
+      return peerBytes.length == 4 && peer.indexOf(':') < 0 ? peer : IpAddresses.text(peerBytes);
     }
-    if (forwardedFor != null && forwardedFor.length() <= 4096) {
-      String[] hops = forwardedFor.split(",");
-      for (int i = hops.length - 1; i >= 0; i--) {
-        byte[] hop = NetUtil.createByteArrayFromIpAddressString(hops[i].strip());
-        if (hop == null) {
-          break; // garbage from here leftwards may have been written by the client
-        }
-        if (!isTrusted(hop) || i == 0) {
-          return canonical(hop);
-        }
-      }
+    byte[] forwarded = forwardedClient(forwardedFor);
+    if (forwarded != null) {
+      return IpAddresses.text(forwarded);
     }
-    if (realIp != null) {
-      byte[] real = NetUtil.createByteArrayFromIpAddressString(realIp.strip());
-      if (real != null) {
-        return canonical(real);
-      }
-    }
-    return canonical(peerBytes);
+    byte[] real = realIp == null ? null : IpAddresses.parse(realIp.strip());
+    return IpAddresses.text(real != null ? real : peerBytes);
   }
 
-  private static String canonical(byte[] address) {
-    return NetUtil.bytesToIpAddress(address);
+  /** The client named by a trusted peer's X-Forwarded-For, or null when it names none. */
+  private byte[] forwardedClient(String forwardedFor) {
+    if (forwardedFor == null || forwardedFor.length() > 4096) {
+      return null;
+    }
+    String[] hops = forwardedFor.split(",", -1);
+    byte[] rightmost = null;
+    byte[] previous = null; // the hop to the right of the current one
+    for (int i = hops.length - 1; i >= 0; i--) {
+      byte[] hop = IpAddresses.parse(hops[i].strip());
+      if (hop == null) {
+        return previous; // garbage from here leftwards may have been written by the client
+      }
+      if (!isTrusted(hop)) {
+        return hop;
+      }
+      if (rightmost == null) {
+        rightmost = hop;
+      }
+      previous = hop;
+    }
+    return rightmost; // every hop is a trusted proxy: the one the peer itself wrote
   }
 }

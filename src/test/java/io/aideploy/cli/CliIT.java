@@ -18,12 +18,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -309,8 +312,31 @@ class CliIT {
   private static CliRun viaGateway(String token, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(
-        List.of("--url", gatewayUrl, "--token", token, "--kubeconfig", "/nonexistent/kubeconfig"));
+        List.of(
+            "--url",
+            gatewayUrl,
+            // The gateway listens on loopback: plain http never leaves this machine.
+            "--insecure",
+            "--token-file",
+            tokenFile(token).toString(),
+            "--kubeconfig",
+            "/nonexistent/kubeconfig"));
     return CliRun.of(all);
+  }
+
+  /** A file holding {@code token}, readable only by its owner, as a user would keep it. */
+  private static Path tokenFile(String token) {
+    try {
+      Path file =
+          Files.createTempFile(
+              "aideploy-token",
+              "",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      file.toFile().deleteOnExit();
+      return Files.writeString(file, token + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String issued(CliRun run) {

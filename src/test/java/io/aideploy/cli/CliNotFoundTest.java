@@ -9,7 +9,9 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -124,22 +126,42 @@ class CliNotFoundTest {
     gateway.start();
     String url = "http://127.0.0.1:" + gateway.getAddress().getPort();
 
-    CliRun missing = CliRun.of("app", "get", "hello", "--url", url, "--token", "aid_good");
+    String good = Files.writeString(dir.resolve("good"), "aid_good\n").toString();
+    String bad = Files.writeString(dir.resolve("bad"), "aid_bad").toString();
+
+    CliRun missing =
+        CliRun.of("app", "get", "hello", "--url", url, "--insecure", "--token-file", good);
     assertThat(missing.exitCode()).isEqualTo(CliException.NOT_FOUND);
     assertThat(missing.errLines())
         .singleElement()
         .asString()
         .contains("among the apps this token can see");
 
-    CliRun refused = CliRun.of("app", "ls", "--url", url, "--token", "aid_bad");
+    CliRun refused = CliRun.of("app", "ls", "--url", url, "--insecure", "--token-file", bad);
     assertThat(refused.exitCode()).isEqualTo(CliException.REFUSED);
     assertThat(refused.errLines()).singleElement().asString().contains("refused the token");
 
+    CliRun fromStdin = withStdin("aid_good\n", "app", "ls", "--url", url, "--insecure");
+    assertThat(fromStdin.exitCode()).as(fromStdin.err()).isZero();
+
     gateway.stop(0);
     gateway = null;
-    CliRun down = CliRun.of("app", "ls", "--url", url, "--token", "aid_good");
+    CliRun down = CliRun.of("app", "ls", "--url", url, "--insecure", "--token-file", good);
     assertThat(down.exitCode()).isEqualTo(CliException.UNAVAILABLE);
     assertThat(down.errLines()).singleElement().asString().contains("cannot reach the gateway");
+  }
+
+  /** The CLI with {@code --token-file -} and {@code input} on standard input. */
+  private static CliRun withStdin(String input, String... args) {
+    InputStream saved = System.in;
+    System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+    try {
+      List<String> all = new ArrayList<>(List.of(args));
+      all.addAll(List.of("--token-file", "-"));
+      return CliRun.of(all);
+    } finally {
+      System.setIn(saved);
+    }
   }
 
   private static void createApp(String namespace, String name) {

@@ -3,12 +3,16 @@ package io.aideploy.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aideploy.Main;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -76,7 +80,14 @@ class CliUsageTest {
             "-n, --namespace",
             "-o, --output");
     assertThat(CliRun.of("app", "ls", "--help").out())
-        .contains("--url", "--token", "AIDEPLOY_TOKEN", "-n, --namespace", "--kubeconfig");
+        .contains(
+            "--url",
+            "--token-file",
+            "AIDEPLOY_TOKEN",
+            "--insecure",
+            "-n, --namespace",
+            "--kubeconfig")
+        .doesNotContainPattern("--token[^-]");
     assertThat(CliRun.of("app", "delete", "--help").out()).contains("-y, --yes");
   }
 
@@ -111,12 +122,21 @@ class CliUsageTest {
         Arguments.of(
             List.of("app", "delete", "hello"),
             "refusing to delete app hello without confirmation: pass --yes"),
-        Arguments.of(List.of("app", "ls", "--token", "aid_x"), "pass --url or set AIDEPLOY_URL"),
+        Arguments.of(List.of("app", "ls", "--token-file", "-"), "pass --url or set AIDEPLOY_URL"),
+        Arguments.of(List.of("app", "ls", "--url", "https://g"), "the gateway needs a token"),
         Arguments.of(
-            List.of("app", "ls", "--url", "ftp://gateway", "--token", "aid_x"),
+            List.of("app", "ls", "--url", "ftp://gateway", "--token-file", "/nonexistent/token"),
             "--url must be an http(s) URL"),
         Arguments.of(
-            List.of("app", "set-label", "hello", "k", "v", "--url", "http://g", "--token", "t"),
+            // A file that is not there: if the check let the URL through, reading it fails at once.
+            List.of("app", "ls", "--url", "http://gateway", "--token-file", "/nonexistent/token"),
+            "plain http: the token would cross the network in clear text"),
+        Arguments.of(
+            List.of("app", "ls", "--url", "https://g", "--token-file", "/nonexistent/token"),
+            "--token-file /nonexistent/token does not exist"),
+        Arguments.of(
+            List.of(
+                "app", "set-label", "hello", "k", "v", "--url", "https://g", "--token-file", "-"),
             "needs cluster access"),
         Arguments.of(
             List.of("app", "ls", "--kubeconfig", "/nonexistent/kubeconfig"),
@@ -131,6 +151,31 @@ class CliUsageTest {
     assertThat(run.errLines()).hasSize(1);
     assertThat(run.err()).startsWith("error: ").contains(message).doesNotContain("\tat ");
     assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void theTokenIsNeverAFlag() {
+    String token = "aid_secretvalue0123456789";
+    for (List<String> args :
+        List.of(
+            List.of("app", "ls", "--url", "https://g", "--token", token),
+            List.of("app", "get", "hello", "--token=" + token),
+            List.of("app", "ls", "--token"))) {
+      CliRun run = CliRun.of(args);
+      assertThat(run.exitCode()).as(run.err()).isEqualTo(CliException.USAGE);
+      assertThat(run.errLines()).hasSize(1);
+      assertThat(run.err())
+          .contains("--token is not accepted", "AIDEPLOY_TOKEN", "--token-file")
+          .doesNotContain(token);
+    }
+  }
+
+  @Test
+  void anEmptyTokenFileIsAUsageError(@TempDir Path dir) throws IOException {
+    Path empty = Files.writeString(dir.resolve("token"), "\n");
+    CliRun run = CliRun.of("app", "ls", "--url", "https://g", "--token-file", empty.toString());
+    assertThat(run.exitCode()).isEqualTo(CliException.USAGE);
+    assertThat(run.err()).contains("--token-file " + empty + " is empty");
   }
 
   @Test

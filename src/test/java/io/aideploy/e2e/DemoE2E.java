@@ -45,7 +45,9 @@ class DemoE2E {
     assertThat(finished).as(text).isTrue();
     assertThat(process.exitValue()).as(text).isZero();
     assertThat(text)
-        .contains("Hello, World!", "curl -k --resolve", "Authorization: Bearer aid_", "/login?rd=")
+        .contains("Hello, World!", "curl -k --resolve", "-H @-", "  aid_", "/login?rd=")
+        // The suggested command reads the token from the environment, not from curl's argv.
+        .contains("printf 'Authorization: Bearer %s' \"$AIDEPLOY_TOKEN\" | curl")
         .contains("demo: stopped everything it started");
 
     // What it started is gone: nothing runs from its directory, nothing listens on its address.

@@ -84,7 +84,7 @@ final class IngressStack implements AutoCloseable {
     Process all =
         start(
             dir.resolve("aideploy.log"),
-            Map.of(),
+            Map.of("AIDEPLOY_SESSION_KEY", "e2e-session-key-".repeat(3)),
             javaBinary(),
             "-jar",
             cluster.projectDir().resolve("target/aideploy.jar").toString(),
@@ -93,8 +93,7 @@ final class IngressStack implements AutoCloseable {
             "--gateway-url=http://127.0.0.1:" + gatewayPort,
             "--gateway-port=" + gatewayPort,
             "--management-port=" + managementPort,
-            "--watch-namespaces=" + namespace,
-            "--session-key=" + "e2e-session-key-".repeat(3));
+            "--watch-namespaces=" + namespace);
     processes.add(all);
     await()
         .atMost(WAIT)

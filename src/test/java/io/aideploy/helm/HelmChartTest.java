@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.Variable;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -74,6 +76,8 @@ class HelmChartTest {
             "ClusterRoleBinding",
             "Deployment",
             "Deployment",
+            "NetworkPolicy",
+            "NetworkPolicy",
             "PodDisruptionBudget",
             "Role",
             "RoleBinding",
@@ -137,7 +141,61 @@ class HelmChartTest {
       assertHardenedWithProbes(deployment);
     }
     assertThat(chart.kinds())
-        .doesNotContain("HorizontalPodAutoscaler", "Ingress", "ServiceMonitor", "NetworkPolicy");
+        .doesNotContain("HorizontalPodAutoscaler", "Ingress", "ServiceMonitor");
+  }
+
+  @Test
+  void byDefaultOnlyTheIngressControllerReachesTheGatewayWhichThenTrustsEveryPeer() {
+    Rendered chart = template();
+    NetworkPolicy policy = chart.get(NetworkPolicy.class, "aideploy-gateway");
+    NetworkPolicyIngressRule http = policy.getSpec().getIngress().get(0);
+    assertThat(http.getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getPort().getStrVal()).isEqualTo("http"));
+    assertThat(http.getFrom())
+        .singleElement()
+        .satisfies(
+            peer -> {
+              assertThat(peer.getPodSelector()).isNull();
+              assertThat(peer.getNamespaceSelector().getMatchLabels())
+                  .containsExactly(Map.entry("kubernetes.io/metadata.name", "ingress-nginx"));
+            });
+    // Every peer that can reach the port is in the ingress controller's namespace: a proxy.
+    assertThat(env(chart.get(Deployment.class, "aideploy-gateway")))
+        .containsEntry("AIDEPLOY_TRUSTED_PROXIES", "0.0.0.0/0,::/0");
+  }
+
+  @Test
+  void withoutTheNetworkPolicyTheGatewayTrustsOnlyLoopback() {
+    Rendered off = template("networkPolicy.enabled=false");
+    assertThat(off.kinds()).doesNotContain("NetworkPolicy");
+    assertThat(env(off.get(Deployment.class, "aideploy-gateway")))
+        .containsEntry("AIDEPLOY_TRUSTED_PROXIES", "127.0.0.0/8,::1/128");
+    // A policy open to every namespace proves nothing about the peers either.
+    Rendered open = template("networkPolicy.gatewayFromNamespaceSelector=null");
+    assertThat(
+            open.get(NetworkPolicy.class, "aideploy-gateway")
+                .getSpec()
+                .getIngress()
+                .get(0)
+                .getFrom()
+                .get(0)
+                .getNamespaceSelector()
+                .getMatchLabels())
+        .isNullOrEmpty();
+    assertThat(env(open.get(Deployment.class, "aideploy-gateway")))
+        .containsEntry("AIDEPLOY_TRUSTED_PROXIES", "127.0.0.0/8,::1/128");
+  }
+
+  @Test
+  void explicitTrustedProxiesWinEitherWay() {
+    for (String policy : List.of("true", "false")) {
+      Rendered chart =
+          template(
+              "networkPolicy.enabled=" + policy, "gateway.trustedProxies={10.1.0.0/16,fd00::/8}");
+      assertThat(env(chart.get(Deployment.class, "aideploy-gateway")))
+          .containsEntry("AIDEPLOY_TRUSTED_PROXIES", "10.1.0.0/16,fd00::/8");
+    }
   }
 
   @Test
@@ -338,6 +396,7 @@ class HelmChartTest {
         "operator.leaderElection=maybe   | at '/operator/leaderElection': got string, want boolean",
         "replicaCount=3                  | additional properties 'replicaCount' not allowed",
         "secretAdmissionPolicy.enabled=no | at '/secretAdmissionPolicy/enabled': got string, want boolean",
+        "networkPolicy.gatewayFromNamespaceSelector.matchlabels.a=b | additional properties 'matchlabels' not allowed",
       })
   void schemaRejectsBadValuesWithAClearMessage(String value, String message) {
     CommandResult result =

@@ -1,0 +1,125 @@
+package io.aideploy.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParameterException;
+
+class SettingsOptionsTest {
+  private static final String KEY = "k".repeat(40);
+
+  @TempDir Path dir;
+
+  @Command(name = "test")
+  static class TestCommand {
+    @Mixin SettingsOptions options;
+  }
+
+  /** Parses {@code args} with {@code env} as the environment and returns the settings. */
+  private static Settings settings(Map<String, String> env, String... args) {
+    TestCommand command = new TestCommand();
+    CommandLine cli = new CommandLine(command);
+    cli.parseArgs(args);
+    command.options.environment = env::get;
+    return command.options.toSettings();
+  }
+
+  private Path file(String content) throws IOException {
+    return Files.writeString(dir.resolve("key"), content);
+  }
+
+  @Test
+  void noKeyMeansARandomOne() {
+    assertThat(settings(Map.of()).sessionKey()).isNull();
+  }
+
+  @Test
+  void theKeyComesFromTheEnvironment() {
+    assertThat(settings(Map.of("AIDEPLOY_SESSION_KEY", KEY)).sessionKey()).isEqualTo(KEY);
+  }
+
+  @Test
+  void theKeyComesFromAFileWithoutItsTrailingNewline() throws IOException {
+    assertThat(settings(Map.of(), "--session-key-file", file(KEY + "\n").toString()).sessionKey())
+        .isEqualTo(KEY);
+    assertThat(settings(Map.of(), "--session-key-file=" + file(KEY + "\r\n")).sessionKey())
+        .isEqualTo(KEY);
+    assertThat(settings(Map.of(), "--session-key-file", file(KEY).toString()).sessionKey())
+        .isEqualTo(KEY);
+  }
+
+  @Test
+  void theKeyIsNeverAFlag() {
+    for (String[] args :
+        new String[][] {{"--session-key", KEY}, {"--session-key=" + KEY}, {"--session-key"}}) {
+      assertThatThrownBy(() -> settings(Map.of(), args))
+          .isInstanceOf(ParameterException.class)
+          .hasMessageContaining("--session-key-file")
+          .hasMessageContaining("AIDEPLOY_SESSION_KEY")
+          .hasMessageNotContaining(KEY);
+    }
+  }
+
+  @Test
+  void shortKeysAreRefusedWithoutShowingThem() throws IOException {
+    String shortKey = "tooShortKey";
+    assertThatThrownBy(() -> settings(Map.of("AIDEPLOY_SESSION_KEY", shortKey)))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("at least 32 characters")
+        .hasMessageNotContaining(shortKey);
+    Path path = file(shortKey + "\n");
+    assertThatThrownBy(() -> settings(Map.of(), "--session-key-file", path.toString()))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("at least 32 characters")
+        .hasMessageNotContaining(shortKey);
+  }
+
+  @Test
+  void emptyFilesAndBothSourcesAreRefused() throws IOException {
+    Path empty = file("\n");
+    assertThatThrownBy(() -> settings(Map.of(), "--session-key-file", empty.toString()))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("is empty");
+    Path key = file(KEY);
+    assertThatThrownBy(
+            () ->
+                settings(Map.of("AIDEPLOY_SESSION_KEY", KEY), "--session-key-file", key.toString()))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("not both")
+        .hasMessageNotContaining(KEY);
+  }
+
+  @Test
+  void unreadableFilesAreClearErrors() throws IOException {
+    Path missing = dir.resolve("missing");
+    assertThatThrownBy(() -> settings(Map.of(), "--session-key-file", missing.toString()))
+        .isInstanceOf(ParameterException.class)
+        .hasMessage("--session-key-file " + missing + " does not exist");
+    assertThatThrownBy(() -> settings(Map.of(), "--session-key-file", dir.toString()))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("cannot read --session-key-file " + dir);
+    Path locked = file(KEY);
+    Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
+    if (!Files.isReadable(locked)) { // root reads anything; the check is meaningful for others
+      assertThatThrownBy(() -> settings(Map.of(), "--session-key-file", locked.toString()))
+          .isInstanceOf(ParameterException.class)
+          .hasMessageContaining("is not readable")
+          .hasMessageNotContaining(KEY);
+    }
+  }
+
+  @Test
+  void trustedProxiesDefaultToLoopbackOnly() {
+    assertThat(settings(Map.of()).trustedProxies()).isEqualTo(Settings.DEFAULT_TRUSTED_PROXIES);
+  }
+}
