@@ -40,6 +40,7 @@ public final class GatewayRuntime implements Component {
 
   private final List<SharedIndexInformer<?>> informers;
   private final InformerHealth health;
+  private final ApiFreshness freshness;
   private final Listening listening;
   private final LastUsedRecorder lastUsed;
   private final AuditLog audit;
@@ -51,12 +52,14 @@ public final class GatewayRuntime implements Component {
   private GatewayRuntime(
       List<SharedIndexInformer<?>> informers,
       InformerHealth health,
+      ApiFreshness freshness,
       Listening listening,
       LastUsedRecorder lastUsed,
       AuditLog audit,
       Vertx vertx) {
     this.informers = informers;
     this.health = health;
+    this.freshness = freshness;
     this.listening = listening;
     this.lastUsed = lastUsed;
     this.audit = audit;
@@ -136,14 +139,16 @@ public final class GatewayRuntime implements Component {
             client.resources(AiToken.class), settings, index.tokenHandler(), CachedFields::token));
     List<SharedIndexInformer<?>> all = List.copyOf(informers);
     InformerHealth health = new InformerHealth(all, System::nanoTime, watchGraceNanos);
-    index.syncedWhen(health::isUsable);
+    ApiFreshness freshness =
+        ApiFreshness.start(client, settings.watchNamespaces(), ApiFreshness.MAX_STALENESS_NANOS);
+    index.syncedWhen(() -> health.isUsable() && freshness.isFresh());
 
     Listening listening = listen(vertx, settings.gatewayPort(), context, proxies);
     log.info(
         "gateway listening on port {}, watching {}",
         listening.servers().get(0).actualPort(),
         settings.watchNamespaces().isEmpty() ? "all namespaces" : settings.watchNamespaces());
-    return new GatewayRuntime(all, health, listening, lastUsed, audit, vertx);
+    return new GatewayRuntime(all, health, freshness, listening, lastUsed, audit, vertx);
   }
 
   private static <T extends HasMetadata, L extends KubernetesResourceList<T>>
@@ -225,11 +230,12 @@ public final class GatewayRuntime implements Component {
 
   /**
    * Ready once every informer has delivered its initial list, and as long as no watch has been down
-   * for longer than {@link InformerHealth#GRACE_NANOS}.
+   * for longer than {@link InformerHealth#GRACE_NANOS} and the API server has answered within
+   * {@link ApiFreshness#MAX_STALENESS_NANOS}.
    */
   @Override
   public boolean isReady() {
-    return health.isUsable();
+    return health.isUsable() && freshness.isFresh();
   }
 
   /** The port the HTTP server listens on (useful when started with port 0). */
@@ -242,6 +248,7 @@ public final class GatewayRuntime implements Component {
     // Undeploying the verticles closes their servers.
     vertx.undeploy(listening.deploymentId()).toCompletionStage().toCompletableFuture().join();
     informers.forEach(SharedIndexInformer::close);
+    freshness.close();
     lastUsed.close();
     audit.close();
   }

@@ -88,4 +88,64 @@ class GatewayResilienceIT {
       vertx.close().toCompletionStage().toCompletableFuture().join();
     }
   }
+
+  @Test
+  void aSilentPartitionIsRefusedWithinTheStalenessBoundAndARevocationNeverSlipsThrough(
+      KubernetesClient admin, LocalControlPlane.Cluster cluster) throws Exception {
+    String ns = TestNamespaces.create(admin, "gw-partition");
+    AiApp app = createApp(admin, ns, "app", Map.of(), Access.Token);
+    String value = createToken(admin, ns, "t", Role.Reader, null, null);
+
+    Config direct = Config.fromKubeconfig(Files.readString(cluster.kubeconfig()));
+    URI apiServer = URI.create(direct.getMasterUrl());
+    int port = TcpForwarder.freePort();
+    Config viaForwarder = Config.fromKubeconfig(Files.readString(cluster.kubeconfig()));
+    viaForwarder.setMasterUrl("https://127.0.0.1:" + port);
+
+    Vertx vertx = Vertx.vertx();
+    try (TcpForwarder forwarder =
+            TcpForwarder.start(port, apiServer.getHost(), apiServer.getPort());
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(viaForwarder).build()) {
+      GatewayRuntime gateway =
+          GatewayRuntime.start(
+              client, TestOperator.settings(), new SimpleMeterRegistry(), Clock.systemUTC(), vertx);
+      try {
+        await()
+            .atMost(WAIT)
+            .until(() -> GatewayIT.auth(gateway.port(), uid(app), value).status() == 200);
+
+        // The route goes silent, as when the API server is paused: nothing is closed, nothing
+        // arrives. Then the token is deleted through a healthy path the gateway cannot see.
+        forwarder.freeze();
+        long frozenAt = System.nanoTime();
+        admin
+            .resources(io.aideploy.api.v1alpha1.AiToken.class)
+            .inNamespace(ns)
+            .withName("t")
+            .delete();
+        // Until the bound, the cached answer may still be 200: never after it (the informers alone
+        // noticed the silence only after a minute or more).
+        await()
+            .atMost(Duration.ofNanos(ApiFreshness.MAX_STALENESS_NANOS).plusSeconds(5))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> GatewayIT.auth(gateway.port(), uid(app), value).status() == 503);
+        long refusedAfterMs = (System.nanoTime() - frozenAt) / 1_000_000;
+        System.err.printf(
+            "silent partition: refused after %d ms (bound %d ms)%n",
+            refusedAfterMs, ApiFreshness.MAX_STALENESS_NANOS / 1_000_000);
+        assertThat(gateway.isReady()).isFalse();
+
+        // Healed: the deletion arrives and the value is refused for good (401), not served again.
+        forwarder.thaw();
+        await()
+            .atMost(WAIT)
+            .until(() -> GatewayIT.auth(gateway.port(), uid(app), value).status() == 401);
+        assertThat(gateway.isReady()).isTrue();
+      } finally {
+        gateway.close();
+      }
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+  }
 }

@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP forwarder on a fixed local port that tests start and stop, to make the API server
- * unreachable (not yet up, or gone mid-watch) from the gateway's point of view only.
+ * A TCP forwarder on a fixed local port that tests start, stop or freeze, to make the API server
+ * unreachable (not yet up, gone mid-watch, or silently partitioned) from the gateway's point of
+ * view only.
  */
 final class TcpForwarder implements AutoCloseable {
   private final ServerSocket server;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private volatile boolean frozen;
 
   private TcpForwarder(ServerSocket server, String targetHost, int targetPort) {
     this.server = server;
@@ -68,9 +70,19 @@ final class TcpForwarder implements AutoCloseable {
             () -> {
               try (InputStream in = from.getInputStream();
                   OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
+                byte[] buffer = new byte[16 * 1024];
+                int read;
+                while ((read = in.read(buffer)) >= 0) {
+                  while (frozen) {
+                    Thread.sleep(20);
+                  }
+                  out.write(buffer, 0, read);
+                  out.flush();
+                }
               } catch (IOException e) {
                 // one side closed
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
               } finally {
                 closeQuietly(from);
                 closeQuietly(to);
@@ -79,6 +91,18 @@ final class TcpForwarder implements AutoCloseable {
             "tcp-forwarder-pump");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /**
+   * A silent partition, as a paused API server or a dropped route looks: connections stay open and
+   * new ones are accepted, but no byte gets through in either direction until {@link #thaw}.
+   */
+  void freeze() {
+    frozen = true;
+  }
+
+  void thaw() {
+    frozen = false;
   }
 
   /** Stops listening and cuts every forwarded connection. */
