@@ -2,7 +2,6 @@ package io.aideploy.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.aideploy.testing.Helm;
 import io.aideploy.testing.LocalControlPlane.CommandResult;
@@ -39,11 +38,7 @@ class HelmChartTest {
 
   @BeforeAll
   static void findHelm() {
-    var found = Helm.find();
-    assumeThat(found)
-        .as("helm from scripts/local-cluster bin (scripts/local-cluster build)")
-        .isPresent();
-    helm = found.get();
+    helm = Helm.required();
   }
 
   static Rendered template(String... setValues) {

@@ -1,7 +1,6 @@
 package io.aideploy.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import io.aideploy.api.v1alpha1.AiApp;
@@ -43,9 +42,7 @@ class HelmInstallE2E {
 
   @BeforeAll
   static void findHelm(LocalControlPlane.Cluster cluster) {
-    var found = Helm.find();
-    assumeThat(found).as("helm from scripts/local-cluster bin").isPresent();
-    helm = found.get().against(cluster);
+    helm = Helm.required().against(cluster);
   }
 
   @Test

@@ -2,7 +2,6 @@ package io.aideploy.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import io.aideploy.api.v1alpha1.AiToken;
@@ -58,21 +57,18 @@ class SecretAdmissionPolicyIT {
   @BeforeAll
   static void applyThePolicy(LocalControlPlane.Cluster cluster, KubernetesClient client)
       throws IOException {
-    var found = Helm.find();
-    assumeThat(found).as("helm from scripts/local-cluster bin").isPresent();
+    Helm helm = Helm.required();
     admin = client;
     releaseNamespace = TestNamespaces.create(admin, "vap-release");
     CommandResult rendered =
-        found
-            .get()
-            .run(
-                "template",
-                RELEASE,
-                found.get().chart().toString(),
-                "-n",
-                releaseNamespace,
-                "--show-only",
-                "templates/secret-admission-policy.yaml");
+        helm.run(
+            "template",
+            RELEASE,
+            helm.chart().toString(),
+            "-n",
+            releaseNamespace,
+            "--show-only",
+            "templates/secret-admission-policy.yaml");
     assertThat(rendered.exitCode()).as(rendered.output()).isZero();
     for (String document : Rendered.parse(rendered.output()).documents()) {
       HasMetadata object = admin.getKubernetesSerialization().unmarshal(document);
@@ -126,7 +122,7 @@ class SecretAdmissionPolicyIT {
    * be what refuses.
    */
   private static void grantOperatorRights(String ns) {
-    Helm helm = Helm.find().orElseThrow();
+    Helm helm = Helm.required();
     CommandResult rbac =
         helm.run(
             "template",

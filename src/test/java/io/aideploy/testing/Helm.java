@@ -39,6 +39,22 @@ public final class Helm {
         : Optional.empty();
   }
 
+  /**
+   * The project's helm. Missing, it fails the test under CI (where {@code .ci/run} builds it, so
+   * its absence is a defect) and skips it elsewhere, saying how to get it.
+   */
+  public static Helm required() {
+    Optional<Helm> found = find();
+    String missing =
+        "no helm in scripts/local-cluster bin (run scripts/local-cluster build, or put helm next to"
+            + " the binaries of KUBEBUILDER_ASSETS)";
+    if (found.isEmpty() && System.getenv("CI") != null) {
+      throw new AssertionError(missing);
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(found.isPresent(), missing);
+    return found.get();
+  }
+
   /** This helm, talking to {@code cluster}. */
   public Helm against(LocalControlPlane.Cluster cluster) {
     return new Helm(binary, projectDir, cluster.kubeconfig());
