@@ -179,7 +179,10 @@ final class IngressStack implements AutoCloseable {
     if (running) {
       Process reload = start(dir.resolve("reload.log"), env, script, "reload", dir.toString());
       try {
-        assertThat(reload.waitFor()).as(Files.readString(dir.resolve("reload.log"))).isZero();
+        assertThat(reload.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+            .as("reload finished")
+            .isTrue();
+        assertThat(reload.exitValue()).as(Files.readString(dir.resolve("reload.log"))).isZero();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,8 +66,7 @@ class OperatorCommandIT {
     if (operator == null) {
       return;
     }
-    operator.destroy();
-    operator.waitFor();
+    stop(operator);
   }
 
   @Test
@@ -229,8 +229,7 @@ class OperatorCommandIT {
       assertThat(http(gatewayPort, "/auth?app=" + hello, null).statusCode()).isEqualTo(401);
       assertThat(Files.readString(allLog)).doesNotContain(token);
     } finally {
-      all.destroy();
-      all.waitFor();
+      stop(all);
     }
   }
 
@@ -266,8 +265,7 @@ class OperatorCommandIT {
 
       // Stop the leader: the other replica takes the lease over and reconciles.
       int leader = Files.readString(logs[0]).contains("as " + holder) ? 0 : 1;
-      replicas.get(leader).destroy();
-      replicas.get(leader).waitFor();
+      stop(replicas.get(leader));
       await()
           .atMost(WAIT)
           .until(
@@ -276,8 +274,7 @@ class OperatorCommandIT {
       awaitChildren(cluster, namespace, "second");
     } finally {
       for (Process replica : replicas) {
-        replica.destroy();
-        replica.waitFor();
+        stop(replica);
       }
     }
   }
@@ -347,6 +344,18 @@ class OperatorCommandIT {
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
+    }
+  }
+
+  /**
+   * SIGTERM, then SIGKILL after 30 s: a process that hangs fails the test instead of hanging it.
+   */
+  private static void stop(Process process) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("killed process exits").isTrue();
+      throw new AssertionError("process did not stop within 30 s of SIGTERM");
     }
   }
 }

@@ -1,16 +1,12 @@
 package io.aideploy.testing;
 
 import io.aideploy.testing.LocalControlPlane.CommandResult;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real helm binary that {@code scripts/local-cluster build} puts next to kubectl, run with its
@@ -74,26 +70,12 @@ public final class Helm {
     }
     command.addAll(List.of(args));
     Path home = projectDir.resolve("target/helm-home");
-    ProcessBuilder builder =
-        new ProcessBuilder(command).directory(projectDir.toFile()).redirectErrorStream(true);
-    builder.environment().put("HELM_CONFIG_HOME", home.resolve("config").toString());
-    builder.environment().put("HELM_CACHE_HOME", home.resolve("cache").toString());
-    builder.environment().put("HELM_DATA_HOME", home.resolve("data").toString());
-    try {
-      Process process = builder.start();
-      byte[] out;
-      try (InputStream in = process.getInputStream()) {
-        out = in.readAllBytes();
-      }
-      if (!process.waitFor(5, TimeUnit.MINUTES)) {
-        process.destroyForcibly();
-      }
-      return new CommandResult(process.exitValue(), new String(out, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return CommandResult.run(
+        projectDir,
+        command,
+        Map.of(
+            "HELM_CONFIG_HOME", home.resolve("config").toString(),
+            "HELM_CACHE_HOME", home.resolve("cache").toString(),
+            "HELM_DATA_HOME", home.resolve("data").toString()));
   }
 }

@@ -5,8 +5,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,17 +59,32 @@ public class LocalControlPlane implements ParameterResolver {
   /** Exit code and combined output of a finished process. */
   public record CommandResult(int exitCode, String output) {
     static CommandResult run(Path dir, List<String> command) {
+      return run(dir, command, java.util.Map.of());
+    }
+
+    /** Runs {@code command} in {@code dir} with {@code env} added, for at most 30 minutes. */
+    static CommandResult run(Path dir, List<String> command, java.util.Map<String, String> env) {
       try {
-        Process process =
-            new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        byte[] out;
-        try (InputStream in = process.getInputStream()) {
-          out = in.readAllBytes();
+        // Output to a file rather than a pipe: reading a pipe has no timeout, a file does not
+        // need one.
+        Path output = Files.createTempFile("aideploy-command", ".out");
+        try {
+          ProcessBuilder builder =
+              new ProcessBuilder(command)
+                  .directory(dir.toFile())
+                  .redirectErrorStream(true)
+                  .redirectOutput(output.toFile());
+          builder.environment().putAll(env);
+          Process process = builder.start();
+          if (!process.waitFor(30, TimeUnit.MINUTES)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new IllegalStateException(
+                "timed out after 30 minutes: " + command + "\n" + Files.readString(output));
+          }
+          return new CommandResult(process.exitValue(), Files.readString(output));
+        } finally {
+          Files.deleteIfExists(output);
         }
-        if (!process.waitFor(30, TimeUnit.MINUTES)) {
-          process.destroyForcibly();
-        }
-        return new CommandResult(process.exitValue(), new String(out, StandardCharsets.UTF_8));
       } catch (IOException e) {
         throw new IllegalStateException("cannot run " + command, e);
       } catch (InterruptedException e) {
