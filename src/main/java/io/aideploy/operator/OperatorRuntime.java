@@ -10,11 +10,14 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.monitoring.AggregatedMetrics;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -41,15 +44,29 @@ public final class OperatorRuntime implements Component {
    */
   public static OperatorRuntime start(
       KubernetesClient client, Settings settings, MeterRegistry registry, Clock clock) {
+    return start(client, settings, registry, clock, Metrics.NOOP);
+  }
+
+  /**
+   * As {@link #start(KubernetesClient, Settings, MeterRegistry, Clock)}, with {@code observer} told
+   * of every reconciliation too (tests wait on it for evidence that a reconcile ran).
+   */
+  public static OperatorRuntime start(
+      KubernetesClient client,
+      Settings settings,
+      MeterRegistry registry,
+      Clock clock,
+      Metrics observer) {
+    Metrics micrometer =
+        MicrometerMetrics.newMicrometerMetricsBuilder(registry)
+            .notCollectingMetricsPerResource()
+            .build();
     Operator operator =
         new Operator(
             o -> {
               o.withKubernetesClient(client)
                   .withCloseClientOnStop(false)
-                  .withMetrics(
-                      MicrometerMetrics.newMicrometerMetricsBuilder(registry)
-                          .notCollectingMetricsPerResource()
-                          .build());
+                  .withMetrics(new AggregatedMetrics(List.of(micrometer, observer)));
               if (settings.leaderElection()) {
                 String identity = leaderIdentity();
                 log.info("taking part in leader election for Lease {} as {}", LEASE_NAME, identity);

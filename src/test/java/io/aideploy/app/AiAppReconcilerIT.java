@@ -38,6 +38,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -395,8 +396,27 @@ class AiAppReconcilerIT {
     create("quiet", Map.of(), spec -> spec);
     awaitStatus("quiet", s -> s.getPhase() == AppPhase.Initializing);
     awaitChild(Ingress.class, "quiet");
-    await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true); // let it settle
-    List<String> before = versions("quiet");
+    // Settled: the deployment controller has written the Deployment's status, and a reconcile
+    // has finished on the app without anything changing meanwhile.
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              Deployment d = get(Deployment.class, "quiet");
+              return d.getStatus() != null
+                  && Objects.equals(
+                      d.getStatus().getObservedGeneration(), d.getMetadata().getGeneration());
+            });
+    List<String> before =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> {
+                  List<String> seen = versions("quiet");
+                  operator.reconciles().awaitReconciled(get(AiApp.class, "quiet"));
+                  return versions("quiet").equals(seen) ? seen : null;
+                },
+                Objects::nonNull);
 
     // An annotation change triggers a reconcile without changing anything the operator manages.
     edit(
@@ -406,8 +426,10 @@ class AiAppReconcilerIT {
           a.getMetadata().setAnnotations(Map.of("touched", "yes"));
           return a;
         });
-    String annotatedVersion = get(AiApp.class, "quiet").getMetadata().getResourceVersion();
-    await().pollDelay(Duration.ofSeconds(3)).atMost(WAIT).until(() -> true);
+    AiApp annotated = get(AiApp.class, "quiet");
+    String annotatedVersion = annotated.getMetadata().getResourceVersion();
+    // Evidence, not a pause: the reconcile that the annotation triggered has finished.
+    operator.reconciles().awaitReconciled(annotated);
 
     List<String> after = versions("quiet");
     assertThat(after.subList(1, after.size()))

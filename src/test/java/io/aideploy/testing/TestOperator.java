@@ -15,9 +15,11 @@ public final class TestOperator implements AutoCloseable {
   public static final URI LOGIN_URL = URI.create("https://login.apps.test.local/login");
 
   private final OperatorRuntime runtime;
+  private final ReconcileLog reconciles;
 
-  private TestOperator(OperatorRuntime runtime) {
+  private TestOperator(OperatorRuntime runtime, ReconcileLog reconciles) {
     this.runtime = runtime;
+    this.reconciles = reconciles;
   }
 
   public static Settings settings() {
@@ -31,8 +33,16 @@ public final class TestOperator implements AutoCloseable {
   }
 
   public static TestOperator start(KubernetesClient client, Settings settings) {
+    ReconcileLog reconciles = new ReconcileLog();
     return new TestOperator(
-        OperatorRuntime.start(client, settings, new SimpleMeterRegistry(), Clock.systemUTC()));
+        OperatorRuntime.start(
+            client, settings, new SimpleMeterRegistry(), Clock.systemUTC(), reconciles),
+        reconciles);
+  }
+
+  /** What this operator has reconciled: evidence for "nothing happened" checks. */
+  public ReconcileLog reconciles() {
+    return reconciles;
   }
 
   public boolean isReady() {

@@ -135,7 +135,8 @@ class AiTokenReconcilerIT {
           t.getMetadata().getLabels().put("touched", "yes");
           return t;
         });
-    await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true);
+    // Evidence, not a pause: a reconcile has finished on the token as edited.
+    operator.reconciles().awaitReconciled(token("rotate"));
     assertThat(token("rotate").getStatus().getTokenHash()).isEqualTo(rotated.getTokenHash());
   }
 
@@ -208,8 +209,8 @@ class AiTokenReconcilerIT {
 
     operator.close();
     operator = TestOperator.start(client);
-    // Give the new operator time to reconcile every token once.
-    await().pollDelay(Duration.ofSeconds(3)).atMost(WAIT).until(() -> true);
+    // The new operator has reconciled this token (it does every token once on start).
+    operator.reconciles().awaitReconciled(token("durable"));
     assertThat(token("durable").getStatus().getTokenHash()).isEqualTo(hash);
     assertThat(secretValue("durable")).isEqualTo(value);
   }
