@@ -248,9 +248,13 @@ class AiTokenReconcilerIT {
         .pollInterval(Duration.ofMillis(50))
         .until(() -> token("brief").getStatus().getPhase() == TokenPhase.Expired);
     Instant seen = Instant.now();
-    // The issue asks for Expired within a second of expiresAt.
+    // The issue asks for Expired within a second of expiresAt...
     assertThat(Duration.between(expiresAt, seen)).isLessThan(Duration.ofSeconds(1));
-    assertThat(token("brief").getStatus().getConditions().get(0).getReason()).isEqualTo("Expired");
+    var condition = token("brief").getStatus().getConditions().get(0);
+    assertThat(condition.getReason()).isEqualTo("Expired");
+    // ...and never before it: the operator's own time of the change (whole seconds, so an early
+    // change shows a second before expiresAt, which is whole seconds too).
+    assertThat(Instant.parse(condition.getLastTransitionTime())).isAfterOrEqualTo(expiresAt);
   }
 
   @Test
