@@ -233,53 +233,7 @@ class OperatorCommandIT {
     }
   }
 
-  @Test
-  void replicasWithLeaderElectionShareOneLease(
-      LocalControlPlane.Cluster cluster, KubernetesClient client) throws Exception {
-    String namespace = TestNamespaces.create(client, "leader");
-    List<Process> replicas = new ArrayList<>();
-    Path[] logs = {
-      Files.createTempFile("leader-a", ".log"), Files.createTempFile("leader-b", ".log")
-    };
-    try {
-      for (Path replicaLog : logs) {
-        replicas.add(
-            start(
-                cluster,
-                replicaLog,
-                "operator",
-                "--leader-election",
-                "--leader-election-namespace=" + namespace,
-                "--watch-namespaces=" + namespace,
-                "--management-port=" + freePort()));
-      }
-      var lease = client.leases().inNamespace(namespace).withName("aideploy-operator");
-      String holder =
-          await()
-              .atMost(WAIT)
-              .until(
-                  () -> lease.get() == null ? null : lease.get().getSpec().getHolderIdentity(),
-                  java.util.Objects::nonNull);
-      applyApp(cluster, namespace, "first");
-      awaitChildren(cluster, namespace, "first");
-
-      // Stop the leader: the other replica takes the lease over and reconciles.
-      int leader = Files.readString(logs[0]).contains("as " + holder) ? 0 : 1;
-      stop(replicas.get(leader));
-      await()
-          .atMost(WAIT)
-          .until(
-              () -> lease.get().getSpec().getHolderIdentity(), h -> h != null && !h.equals(holder));
-      applyApp(cluster, namespace, "second");
-      awaitChildren(cluster, namespace, "second");
-    } finally {
-      for (Process replica : replicas) {
-        stop(replica);
-      }
-    }
-  }
-
-  private static void applyApp(LocalControlPlane.Cluster cluster, String namespace, String name)
+  static void applyApp(LocalControlPlane.Cluster cluster, String namespace, String name)
       throws IOException {
     Path manifest = Files.createTempFile(name, ".yaml");
     Files.writeString(
@@ -291,8 +245,7 @@ class OperatorCommandIT {
         .isZero();
   }
 
-  private static void awaitChildren(
-      LocalControlPlane.Cluster cluster, String namespace, String name) {
+  static void awaitChildren(LocalControlPlane.Cluster cluster, String namespace, String name) {
     await()
         .atMost(WAIT)
         .untilAsserted(
@@ -341,7 +294,7 @@ class OperatorCommandIT {
         .build();
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
@@ -350,7 +303,7 @@ class OperatorCommandIT {
   /**
    * SIGTERM, then SIGKILL after 30 s: a process that hangs fails the test instead of hanging it.
    */
-  private static void stop(Process process) throws InterruptedException {
+  static void stop(Process process) throws InterruptedException {
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly();
