@@ -388,28 +388,76 @@ public final class PodNetwork implements AutoCloseable {
     Served entry;
     try {
       run("ip", "-n", netns, "addr", "add", ip + "/32", "dev", podInterface);
+      // Removing a link's last address flushes its routes: (re)install the on-link /24.
+      run("ip", "-n", netns, "route", "replace", subnet(), "dev", podInterface, "scope", "link");
       entry = startServer(pod, ip, port);
     } catch (RuntimeException e) {
       release(ip);
       throw e;
     }
     served.put(key(namespace, name), entry);
-    Response probe =
-        await(
-            "the stand-in of " + namespace + "/" + name + " at " + ip + ":" + port,
-            () -> {
-              try {
-                Response r = get(ip, port, "/", Map.of(PROBE_HEADER, "1"));
-                return r.status() == 200 ? r : null;
-              } catch (IOException e) {
-                return null;
-              }
-            });
+    Response probe = probe(entry);
     if (!probe.body().equals("Hello, World!\n")) {
       throw new IllegalStateException("unexpected answer from " + ip + ":" + port + ": " + probe);
     }
     markReady(namespace, name, ip);
     return client.pods().inNamespace(namespace).withName(name).get();
+  }
+
+  /** Like a readiness probe: GET / from the root namespace until the stand-in answers. */
+  private Response probe(Served entry) {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+    String last = "no attempt";
+    while (Instant.now().isBefore(deadline)) {
+      try {
+        Response r = get(entry.ip(), entry.port(), "/", Map.of(PROBE_HEADER, "1"));
+        if (r.status() == 200) {
+          return r;
+        }
+        last = "status " + r.status();
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      sleep(200);
+    }
+    String base = entry.namespace() + "_" + entry.name();
+    throw new IllegalStateException(
+        "the stand-in of "
+            + entry.namespace()
+            + "/"
+            + entry.name()
+            + " at "
+            + entry.ip()
+            + ":"
+            + entry.port()
+            + " did not answer: "
+            + last
+            + "\nserver alive: "
+            + entry.process().isAlive()
+            + ", output: "
+            + readQuietly(dir.resolve(base + ".out"))
+            + "\n"
+            + diagnostics());
+  }
+
+  private String diagnostics() {
+    StringBuilder text = new StringBuilder();
+    for (String[] command :
+        List.of(
+            new String[] {"ip", "-o", "addr", "show", "dev", hostInterface},
+            new String[] {"ip", "route", "get", subnetPrefix + "2"},
+            new String[] {"ip", "-n", netns, "-o", "addr"},
+            new String[] {"ip", "-n", netns, "route"},
+            new String[] {"ip", "-n", netns, "-o", "link"},
+            new String[] {"ip", "netns", "pids", netns})) {
+      text.append("$ ").append(String.join(" ", command)).append('\n');
+      try {
+        text.append(run(command));
+      } catch (RuntimeException e) {
+        text.append(e.getMessage()).append('\n');
+      }
+    }
+    return text.toString();
   }
 
   private void bind(Pod pod) {
