@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
@@ -337,9 +338,10 @@ public final class PodNetwork implements AutoCloseable {
   // --- serving Pods ----------------------------------------------------------------------
 
   /**
-   * Waits for the Pods of an AiApp (label {@link DeploymentDependent#APP_NAME_LABEL}), serves each
-   * on {@code port}, and waits until every Service in the namespace that selects them lists their
-   * IPs as ready in its EndpointSlices. Returns the served Pods.
+   * Waits for the Pods of an AiApp (label {@link DeploymentDependent#APP_NAME_LABEL}): as many as
+   * its Deployment's replicas (at least one), serves each on {@code port}, and waits until every
+   * Service in the namespace that selects them lists their IPs as ready in its EndpointSlices.
+   * Returns the served Pods.
    */
   public List<Pod> serveApp(String namespace, String appName, int port) {
     List<Pod> pods =
@@ -356,7 +358,13 @@ public final class PodNetwork implements AutoCloseable {
                       .stream()
                       .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
                       .toList();
-              return live.isEmpty() ? null : live;
+              Deployment deployment =
+                  client.apps().deployments().inNamespace(namespace).withName(appName).get();
+              int wanted =
+                  deployment == null || deployment.getSpec().getReplicas() == null
+                      ? 1
+                      : Math.max(1, deployment.getSpec().getReplicas());
+              return live.size() >= wanted ? live : null;
             });
     List<Pod> result = new ArrayList<>();
     for (Pod pod : pods) {
