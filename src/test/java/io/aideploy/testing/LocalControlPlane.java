@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p>Tests declare a {@link KubernetesClient} or {@link LocalControlPlane.Cluster} parameter.
  */
-public class LocalControlPlane implements ParameterResolver {
+public class LocalControlPlane implements ParameterResolver, AfterAllCallback {
 
   /** The running control plane: its kubeconfig and the directory of its binaries. */
   @SuppressWarnings("deprecation") // CloseableResource: the Store closes it at the end of the run
@@ -115,6 +116,17 @@ public class LocalControlPlane implements ParameterResolver {
         .getOrComputeIfAbsent(
             "client", key -> new ClosableClient(cluster.newClient()), ClosableClient.class)
         .client();
+  }
+
+  /** Deletes the namespaces the class created (after its own {@code @AfterAll} methods). */
+  @Override
+  public void afterAll(ExtensionContext context) {
+    Cluster cluster = context.getRoot().getStore(NAMESPACE).get("cluster", Cluster.class);
+    if (cluster != null) {
+      try (KubernetesClient client = cluster.newClient()) {
+        TestNamespaces.deleteCreated(client);
+      }
+    }
   }
 
   /** The control plane of this test run, started on first use. */
