@@ -60,7 +60,7 @@ public class LocalControlPlane implements ParameterResolver {
 
   /** Exit code and combined output of a finished process. */
   public record CommandResult(int exitCode, String output) {
-    static CommandResult run(Path dir, List<String> command) {
+    public static CommandResult run(Path dir, List<String> command) {
       try {
         Process process =
             new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
