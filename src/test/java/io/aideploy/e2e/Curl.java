@@ -47,6 +47,14 @@ final class Curl {
 
   /** GET (or what {@code extra} says) {@code https://host/path} through nginx. */
   static Answer request(IngressStack stack, String host, String path, String... extra) {
+    return request(stack.address, host, path, extra);
+  }
+
+  /**
+   * GET (or what {@code extra} says) {@code https://host/path} through the proxy listening on port
+   * 443 of {@code address}: {@code curl -k --resolve host:443:address}.
+   */
+  static Answer request(String address, String host, String path, String... extra) {
     try {
       Path body = Files.createTempFile("curl", ".body");
       Path headers = Files.createTempFile("curl", ".headers");
@@ -62,7 +70,9 @@ final class Curl {
                   "%{http_code} %{redirect_url}"));
       args.addAll(List.of(extra));
       args.add("https://" + host + path);
-      Result result = stack.curl(host, args.toArray(String[]::new));
+      List<String> command = new ArrayList<>(List.of("-k", "--resolve", host + ":443:" + address));
+      command.addAll(args);
+      Result result = run(command.toArray(String[]::new));
       if (result.exitCode() != 0) {
         throw new IllegalStateException("curl failed: " + result);
       }

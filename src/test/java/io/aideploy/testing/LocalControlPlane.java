@@ -59,7 +59,7 @@ public class LocalControlPlane implements ParameterResolver, AfterAllCallback {
 
   /** Exit code and combined output of a finished process. */
   public record CommandResult(int exitCode, String output) {
-    static CommandResult run(Path dir, List<String> command) {
+    public static CommandResult run(Path dir, List<String> command) {
       return run(dir, command, java.util.Map.of());
     }
 
