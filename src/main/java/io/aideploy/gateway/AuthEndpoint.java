@@ -83,7 +83,19 @@ final class AuthEndpoint {
     gateway.record(GatewayMetrics.Route.AUTH, decision, client, startNanos);
     HttpServerResponse response = request.response();
     if (decision.allowed() && decision.token() != null && credential instanceof Credential.Ticket) {
-      handOff(response, proxy, browser, decision);
+      handOff(request, proxy, browser, decision);
+      return;
+    }
+    if (decision.outcome() == Outcome.UNAUTHENTICATED
+        && decision.appId() != null
+        && isPageLoad(request, browser)
+        && proxy.passesRedirects(request)) {
+      // What nginx's auth-signin does, for proxies that have none (Traefik, Envoy).
+      response
+          .setStatusCode(303)
+          .putHeader(CACHE_CONTROL, NO_STORE)
+          .putHeader("Location", signInPage(decision.appId(), browser.target()))
+          .end();
       return;
     }
     long retryAfter =
@@ -146,6 +158,31 @@ final class AuthEndpoint {
     return target.substring(0, mark) + kept;
   }
 
+  /** A browser asking for a page (not a script calling an API): one a sign-in page can follow. */
+  private static boolean isPageLoad(
+      HttpServerRequest request, ProxyAdapter.BrowserRequest browser) {
+    if (browser == null
+        || !(browser.method().equalsIgnoreCase("GET")
+            || browser.method().equalsIgnoreCase("HEAD"))) {
+      return false;
+    }
+    String accept = RequestContext.listHeader(request, "Accept");
+    return accept != null && accept.contains("text/html");
+  }
+
+  /**
+   * The login page, with {@code rd} the browser's address on the app's own host: built from the app
+   * id the proxy named, never from a host header the client wrote.
+   */
+  private String signInPage(String appId, String target) {
+    String login = gateway.settings().loginUrl().toString();
+    String rd = "https://" + gateway.settings().appHost(appId) + (target == null ? "/" : target);
+    return login
+        + (login.contains("?") ? "&" : "?")
+        + "rd="
+        + URLEncoder.encode(rd, StandardCharsets.UTF_8);
+  }
+
   private static boolean isSignOut(ProxyAdapter.BrowserRequest browser) {
     return browser != null
         && browser.method().equalsIgnoreCase("POST")
@@ -158,13 +195,14 @@ final class AuthEndpoint {
    * and the address bar; behind nginx the request goes on (200) and the app sees the ticket once.
    */
   private void handOff(
-      HttpServerResponse response,
+      HttpServerRequest request,
       ProxyAdapter proxy,
       ProxyAdapter.BrowserRequest browser,
       Decision decision) {
+    HttpServerResponse response = request.response();
     SessionCookie.Issued issued = gateway.sessions().session(decision.token(), decision.appId());
     response.putHeader(SET_COOKIE, SessionCookie.setCookie(issued.value(), issued.maxAgeSeconds()));
-    if (proxy.passesRedirects() && browser != null) {
+    if (browser != null && proxy.passesRedirects(request)) {
       response
           .setStatusCode(303)
           .putHeader(CACHE_CONTROL, NO_STORE)
@@ -209,18 +247,11 @@ final class AuthEndpoint {
                   new Decision(Outcome.UNAUTHENTICATED, Reason.SIGNED_OUT, token, session.appId());
               gateway.record(GatewayMetrics.Route.AUTH, out, client, startNanos);
               response.putHeader(SET_COOKIE, SessionCookie.setCookie("", 0));
-              if (proxy.passesRedirects()) {
-                String login = gateway.settings().loginUrl().toString();
-                String rd = gateway.settings().appUrl(session.appId());
+              if (proxy.passesRedirects(request)) {
                 response
                     .setStatusCode(303)
                     .putHeader(CACHE_CONTROL, NO_STORE)
-                    .putHeader(
-                        "Location",
-                        login
-                            + (login.contains("?") ? "&" : "?")
-                            + "rd="
-                            + URLEncoder.encode(rd, StandardCharsets.UTF_8))
+                    .putHeader("Location", signInPage(session.appId(), null))
                     .end();
               } else {
                 answer(response, out, 0);

@@ -34,7 +34,7 @@ final class EnvoyAdapter implements ProxyAdapter {
   }
 
   @Override
-  public boolean passesRedirects() {
+  public boolean passesRedirects(HttpServerRequest request) {
     return true; // a denied check's status, headers and body go to the browser
   }
 }

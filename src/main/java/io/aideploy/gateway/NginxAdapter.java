@@ -30,13 +30,18 @@ final class NginxAdapter implements ProxyAdapter {
   @Override
   public BrowserRequest browserRequest(HttpServerRequest request) {
     String url = RequestContext.header(request, "X-Original-URL");
+    if (url == null) {
+      return TraefikAdapter.INSTANCE.browserRequest(request);
+    }
     String method = RequestContext.header(request, "X-Original-Method");
-    String target = url == null ? null : AppLocator.targetOfUrl(url);
+    String target = AppLocator.targetOfUrl(url);
     return target == null ? null : new BrowserRequest(method == null ? "GET" : method, target);
   }
 
   @Override
-  public boolean passesRedirects() {
-    return false; // auth_request knows 2xx, 401 and 403 only
+  public boolean passesRedirects(HttpServerRequest request) {
+    // auth_request knows 2xx, 401 and 403 only; Traefik passes anything.
+    return !request.headers().contains("X-Original-URL")
+        && request.headers().contains("X-Forwarded-Uri");
   }
 }

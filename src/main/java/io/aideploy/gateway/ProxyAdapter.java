@@ -47,9 +47,10 @@ interface ProxyAdapter {
 
   /**
    * Whether an answer other than 2xx, 401 and 403 reaches the browser as the gateway wrote it
-   * (Envoy and Traefik: yes; nginx's auth_request: no), so that the sign-in hand-off may redirect.
+   * (Envoy and Traefik: yes; nginx's auth_request: no), so that the sign-in hand-off, sign-out and
+   * a browser without a session may be redirected.
    */
-  boolean passesRedirects();
+  boolean passesRedirects(HttpServerRequest request);
 
   /** The browser's request as a proxy reports it. */
   record BrowserRequest(String method, String target) {

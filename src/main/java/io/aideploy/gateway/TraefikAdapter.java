@@ -38,7 +38,7 @@ final class TraefikAdapter implements ProxyAdapter {
   }
 
   @Override
-  public boolean passesRedirects() {
+  public boolean passesRedirects(HttpServerRequest request) {
     return true; // non-2xx answers, Location and Set-Cookie included, go to the browser
   }
 }

@@ -162,6 +162,46 @@ class LoginIT {
   }
 
   @Test
+  void proxiesWithoutAuthSigninSendBrowsersToTheLoginPageAndGetTheCookieByRedirect() {
+    String host = uid(web) + ".apps.test.local";
+    String login = "https://login.apps.test.local/login?rd=" + enc("https://" + host + "/chat?x=1");
+    String page = "Accept: text/html,application/xhtml+xml";
+    // Traefik's ingress-nginx provider calls the same /auth?app= with X-Forwarded-* instead of
+    // X-Original-URL, and passes any answer to the browser: a page load goes to sign in.
+    String[] traefik = {
+      "X-Forwarded-Host: " + host, "X-Forwarded-Uri: /chat?x=1", "X-Forwarded-Method: GET"
+    };
+    RawHttp.Response toLogin = viaNginxPath(uid(web), page, traefik);
+    assertThat(toLogin.status()).isEqualTo(303);
+    assertThat(toLogin.header("Location")).isEqualTo(login);
+    // Scripts get the 401; ingress-nginx gets the 401 and redirects by itself.
+    assertThat(viaNginxPath(uid(web), "Accept: application/json", traefik).status()).isEqualTo(401);
+    assertThat(nginxAuth(uid(web), "https://" + host + "/chat?x=1", "GET", page).status())
+        .isEqualTo(401);
+    // Envoy and Traefik's own path: the same redirect, the app from their own source.
+    RawHttp.Response envoy =
+        RawHttp.request(gateway.port(), "GET", "/auth/envoy/chat?x=1", "Host: " + host, page);
+    assertThat(envoy.status()).isEqualTo(303);
+    assertThat(envoy.header("Location")).isEqualTo(login);
+
+    // Back from the login page: the ticket becomes the cookie through a redirect, because
+    // Traefik drops a 2xx answer's Set-Cookie but passes a 303's.
+    String location = signIn(token, rd, ORIGIN).header("Location");
+    String ticket = location.substring(location.indexOf("aideploy_ticket="));
+    RawHttp.Response handOff =
+        viaNginxPath(
+            uid(web),
+            page,
+            "X-Forwarded-Host: " + host,
+            "X-Forwarded-Uri: /chat?x=1&" + ticket,
+            "X-Forwarded-Method: GET");
+    assertThat(handOff.status()).isEqualTo(303);
+    assertThat(handOff.header("Location")).isEqualTo("/chat?x=1");
+    String cookie = cookie(handOff);
+    assertThat(authWithCookie(uid(web), cookie).status()).isEqualTo(200);
+  }
+
+  @Test
   void aSessionOrTicketOpensOnlyTheAppItWasIssuedFor() {
     // Covered by the same token: still another app, so another session is needed.
     AiApp sibling = createApp(client, ns, "sibling", Map.of("group", "A"), Access.Token);
@@ -379,6 +419,14 @@ class LoginIT {
 
   private static RawHttp.Response authWithCookie(int port, String appId, String cookie) {
     return RawHttp.request(port, "GET", "/auth?app=" + appId, "Cookie: " + cookie);
+  }
+
+  /** A check on ingress-nginx's path, with an Accept header and the proxy's other headers. */
+  private static RawHttp.Response viaNginxPath(String appId, String accept, String... headers) {
+    String[] all = new String[headers.length + 1];
+    all[0] = accept;
+    System.arraycopy(headers, 0, all, 1, headers.length);
+    return RawHttp.request(gateway.port(), "GET", "/auth?app=" + appId, all);
   }
 
   /** The check ingress-nginx makes for a browser request to {@code url} on app {@code appId}. */
