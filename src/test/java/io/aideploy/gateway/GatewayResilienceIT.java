@@ -40,15 +40,11 @@ class GatewayResilienceIT {
     AiApp app = createApp(admin, ns, "app", Map.of(), Access.Token);
     String value = createToken(admin, ns, "t", Role.Reader, null, null);
 
-    Config direct = Config.fromKubeconfig(Files.readString(cluster.kubeconfig()));
-    URI apiServer = URI.create(direct.getMasterUrl());
-    int port = TcpForwarder.freePort();
-    Config viaForwarder = Config.fromKubeconfig(Files.readString(cluster.kubeconfig()));
-    viaForwarder.setMasterUrl("https://127.0.0.1:" + port);
+    Route route = Route.to(cluster);
 
     Vertx vertx = Vertx.vertx();
     TcpForwarder forwarder = null;
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(viaForwarder).build()) {
+    try (KubernetesClient client = route.client()) {
       GatewayRuntime gateway =
           GatewayRuntime.start(
               client,
@@ -62,7 +58,7 @@ class GatewayResilienceIT {
         assertThat(gateway.isReady()).isFalse();
         assertThat(GatewayIT.auth(gateway.port(), uid(app), value).status()).isEqualTo(503);
 
-        forwarder = TcpForwarder.start(port, apiServer.getHost(), apiServer.getPort());
+        forwarder = route.open();
         await().atMost(WAIT).until(gateway::isReady);
         await()
             .atMost(WAIT)
@@ -75,7 +71,7 @@ class GatewayResilienceIT {
             .until(() -> GatewayIT.auth(gateway.port(), uid(app), value).status() == 503);
         assertThat(gateway.isReady()).isFalse();
 
-        forwarder = TcpForwarder.start(port, apiServer.getHost(), apiServer.getPort());
+        forwarder = route.open();
         await().atMost(WAIT).until(gateway::isReady);
         assertThat(GatewayIT.auth(gateway.port(), uid(app), value).status()).isEqualTo(200);
       } finally {
@@ -96,16 +92,11 @@ class GatewayResilienceIT {
     AiApp app = createApp(admin, ns, "app", Map.of(), Access.Token);
     String value = createToken(admin, ns, "t", Role.Reader, null, null);
 
-    Config direct = Config.fromKubeconfig(Files.readString(cluster.kubeconfig()));
-    URI apiServer = URI.create(direct.getMasterUrl());
-    int port = TcpForwarder.freePort();
-    Config viaForwarder = Config.fromKubeconfig(Files.readString(cluster.kubeconfig()));
-    viaForwarder.setMasterUrl("https://127.0.0.1:" + port);
+    Route route = Route.to(cluster);
 
     Vertx vertx = Vertx.vertx();
-    try (TcpForwarder forwarder =
-            TcpForwarder.start(port, apiServer.getHost(), apiServer.getPort());
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(viaForwarder).build()) {
+    try (TcpForwarder forwarder = route.open();
+        KubernetesClient client = route.client()) {
       GatewayRuntime gateway =
           GatewayRuntime.start(
               client, TestOperator.settings(), new SimpleMeterRegistry(), Clock.systemUTC(), vertx);
@@ -146,6 +137,25 @@ class GatewayResilienceIT {
       }
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+  }
+
+  /** The gateway's way to the API server, through a forwarder the test opens, cuts or freezes. */
+  private record Route(URI apiServer, int port, Config config) {
+    static Route to(LocalControlPlane.Cluster cluster) throws java.io.IOException {
+      Config config = Config.fromKubeconfig(Files.readString(cluster.kubeconfig()));
+      URI apiServer = URI.create(config.getMasterUrl());
+      int port = TcpForwarder.freePort();
+      config.setMasterUrl("https://127.0.0.1:" + port);
+      return new Route(apiServer, port, config);
+    }
+
+    TcpForwarder open() {
+      return TcpForwarder.start(port, apiServer.getHost(), apiServer.getPort());
+    }
+
+    KubernetesClient client() {
+      return new KubernetesClientBuilder().withConfig(config).build();
     }
   }
 }
