@@ -115,6 +115,12 @@ class SecretAdmissionPolicyIT {
   void namespaceWithTheOperatorsRbac() {
     namespace = TestNamespaces.create(admin, "vap");
     grantOperatorRights(namespace);
+    // A new RoleBinding takes a moment to count: until it does, RBAC (not the policy) refuses.
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .until(() -> asOperator.secrets().inNamespace(namespace).list() != null);
   }
 
   /**

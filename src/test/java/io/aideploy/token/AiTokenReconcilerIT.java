@@ -310,16 +310,12 @@ class AiTokenReconcilerIT {
     createApp("early", Map.of(), "LATE", "ops");
     Deployment deployment =
         await().atMost(WAIT).until(() -> deployment("early"), java.util.Objects::nonNull);
-    client
-        .apps()
-        .deployments()
-        .inNamespace(namespace)
-        .withName("early")
-        .edit(
-            d -> {
-              d.getMetadata().getFinalizers().add(HOLD_FINALIZER);
-              return d;
-            });
+    editDeployment(
+        "early",
+        d -> {
+          d.getMetadata().getFinalizers().add(HOLD_FINALIZER);
+          return d;
+        });
 
     List<String> overlaps = new java.util.concurrent.CopyOnWriteArrayList<>();
     AtomicBoolean watching = new AtomicBoolean(true);
@@ -358,16 +354,12 @@ class AiTokenReconcilerIT {
       assertThat(still.getConditions().get(0).getReason()).isEqualTo(IssueHold.REASON);
 
       // Let the Deployment go: the value is issued.
-      client
-          .apps()
-          .deployments()
-          .inNamespace(namespace)
-          .withName("early")
-          .edit(
-              d -> {
-                d.getMetadata().getFinalizers().remove(HOLD_FINALIZER);
-                return d;
-              });
+      editDeployment(
+          "early",
+          d -> {
+            d.getMetadata().getFinalizers().remove(HOLD_FINALIZER);
+            return d;
+          });
       AiTokenStatus ready =
           awaitStatus("ops", s -> s.getPhase() == TokenPhase.Ready && s.getTokenHash() != null)
               .getStatus();
@@ -561,6 +553,17 @@ class AiTokenReconcilerIT {
         .until(
             () ->
                 client.resources(AiToken.class).inNamespace(namespace).withName(name).edit(change)
+                    != null);
+  }
+
+  /** The deployment controller writes Deployments too: an edit is retried on a conflict. */
+  private void editDeployment(String name, UnaryOperator<Deployment> change) {
+    await()
+        .atMost(WAIT)
+        .ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .until(
+            () ->
+                client.apps().deployments().inNamespace(namespace).withName(name).edit(change)
                     != null);
   }
 
