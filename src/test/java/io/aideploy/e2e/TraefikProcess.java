@@ -29,8 +29,9 @@ import java.util.concurrent.TimeUnit;
  * default TLS store, given by a file provider). Its API, read-only and without dashboard, and
  * {@code /ping} are on the entrypoint {@code traefik} at {@code 127.0.0.1:<free port>}; nothing
  * listens beyond loopback, and version checks and usage statistics are off, so Traefik contacts
- * nothing but the API server and the gateway. Its log (debug level, with access log) is {@code
- * traefik.log} in {@link #dir}.
+ * nothing but the API server, the gateway and the backends of the routers (the Pods' addresses from
+ * EndpointSlices), with the proxy variables removed from its environment. Its log (debug level,
+ * with access log) is {@code traefik.log} in {@link #dir}.
  *
  * <p>The provider talks to the API server through {@code KUBECONFIG} (the kubeconfig's client
  * certificate): Traefik uses the in-cluster config when {@code KUBERNETES_SERVICE_HOST} is set,
@@ -98,6 +99,13 @@ final class TraefikProcess implements AutoCloseable {
     builder.environment().remove("KUBERNETES_SERVICE_HOST");
     builder.environment().remove("KUBERNETES_SERVICE_PORT");
     builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
+    // Traefik's transports to backends and to the ForwardAuth address honour the proxy variables
+    // (Go's http.ProxyFromEnvironment): without them it connects only to what it was given, the
+    // gateway on loopback and the Pods on PodNetwork's /24.
+    for (String proxy : List.of("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")) {
+      builder.environment().remove(proxy);
+      builder.environment().remove(proxy.toLowerCase(java.util.Locale.ROOT));
+    }
     this.process = builder.start();
     try {
       await()
