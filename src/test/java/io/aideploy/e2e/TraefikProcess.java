@@ -64,6 +64,19 @@ final class TraefikProcess implements AutoCloseable {
    */
   TraefikProcess(LocalControlPlane.Cluster cluster, String namespace, String baseDomain)
       throws IOException {
+    this(cluster, namespace, baseDomain, null);
+  }
+
+  /**
+   * As {@link #TraefikProcess(LocalControlPlane.Cluster, String, String)}, and when {@code
+   * loginGateway} ({@code http://host:port} of the gateway) is not null, with a router of the file
+   * provider for the sign-in host {@code login.<baseDomain>}: {@code /login} and {@code /logout} to
+   * the gateway, what {@code scripts/local-ingress} does for nginx. Nothing else of the gateway is
+   * routed; {@code /auth} stays private.
+   */
+  TraefikProcess(
+      LocalControlPlane.Cluster cluster, String namespace, String baseDomain, String loginGateway)
+      throws IOException {
     Path binary = binary(cluster.projectDir());
     ThreadLocalRandom random = ThreadLocalRandom.current();
     // 127.200-249.*.1: apart from IngressStack's nginx addresses (127.100-199.*.1).
@@ -86,7 +99,8 @@ final class TraefikProcess implements AutoCloseable {
                 certFile: %s
                 keyFile: %s
         """
-            .formatted(crt, key));
+                .formatted(crt, key)
+            + (loginGateway == null ? "" : loginRouter("login." + baseDomain, loginGateway)));
     Path config = dir.resolve("traefik.yml");
     Files.writeString(config, staticConfiguration(address, apiPort, namespace, dynamic));
 
@@ -159,6 +173,29 @@ final class TraefikProcess implements AutoCloseable {
             controllerClass: k8s.io/ingress-nginx
         """
         .formatted(address, apiPort, dynamic, namespace);
+  }
+
+  /**
+   * The file provider's router for the sign-in host: exactly {@code /login} and {@code /logout}, on
+   * the https entrypoint, to the gateway. Traefik keeps the client's {@code Host} and sets {@code
+   * X-Forwarded-Proto: https} and {@code X-Forwarded-For} itself.
+   */
+  static String loginRouter(String loginHost, String gateway) {
+    return """
+        http:
+          routers:
+            aideploy-login:
+              entryPoints: [websecure]
+              rule: "Host(`%s`) && (Path(`/login`) || Path(`/logout`))"
+              service: aideploy-gateway
+              tls: {}
+          services:
+            aideploy-gateway:
+              loadBalancer:
+                servers:
+                  - url: "%s"
+        """
+        .formatted(loginHost, gateway);
   }
 
   /** {@code scripts/local-cluster traefik-bin}/traefik, or a loud failure. */
