@@ -206,7 +206,13 @@ final class AuthEndpoint {
       response
           .setStatusCode(303)
           .putHeader(CACHE_CONTROL, NO_STORE)
-          .putHeader("Location", withoutTicket(browser.target()))
+          // Absolute, on the app's host from the app id: Traefik resolves a relative Location
+          // against the address it called, which is the gateway's, not the browser's.
+          .putHeader(
+              "Location",
+              "https://"
+                  + gateway.settings().appHost(decision.appId())
+                  + withoutTicket(browser.target()))
           .end();
     } else {
       answer(response, decision, 0);

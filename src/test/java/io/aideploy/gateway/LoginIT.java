@@ -139,7 +139,8 @@ class LoginIT {
             "/auth/envoy/chat?x=1&" + ticket,
             "Host: " + uid(web) + ".apps.test.local");
     assertThat(envoy.status()).isEqualTo(303);
-    assertThat(envoy.header("Location")).isEqualTo("/chat?x=1");
+    assertThat(envoy.header("Location"))
+        .isEqualTo("https://" + uid(web) + ".apps.test.local/chat?x=1");
     assertThat(envoy.header("Set-Cookie")).startsWith("__Host-aideploy_session=");
     RawHttp.Response traefik =
         RawHttp.request(
@@ -150,7 +151,8 @@ class LoginIT {
             "X-Forwarded-Uri: /chat?" + ticket,
             "X-Forwarded-Method: GET");
     assertThat(traefik.status()).isEqualTo(303);
-    assertThat(traefik.header("Location")).isEqualTo("/chat");
+    assertThat(traefik.header("Location"))
+        .isEqualTo("https://" + uid(web) + ".apps.test.local/chat");
 
     // The lifecycle API ignores cookies.
     assertThat(RawHttp.request(gateway.port(), "GET", "/v1/apps", "Cookie: " + cookie).status())
@@ -196,7 +198,7 @@ class LoginIT {
             "X-Forwarded-Uri: /chat?x=1&" + ticket,
             "X-Forwarded-Method: GET");
     assertThat(handOff.status()).isEqualTo(303);
-    assertThat(handOff.header("Location")).isEqualTo("/chat?x=1");
+    assertThat(handOff.header("Location")).isEqualTo("https://" + host + "/chat?x=1");
     String cookie = cookie(handOff);
     assertThat(authWithCookie(uid(web), cookie).status()).isEqualTo(200);
   }
