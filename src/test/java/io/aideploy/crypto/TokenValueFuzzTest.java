@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  */
 class TokenValueFuzzTest {
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "30s")
   void wellFormedValuesHaveTheDocumentedShape(byte[] input) {
     String value = new String(input, StandardCharsets.UTF_8);
     if (TokenValue.isWellFormed(value)) {

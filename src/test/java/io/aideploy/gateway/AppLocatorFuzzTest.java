@@ -11,7 +11,7 @@ class AppLocatorFuzzTest {
   private static final String BASE = "apps.example.com";
   private static final AppLocator LOCATOR = new AppLocator(BASE);
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "30s")
   void idsComeOnlyFromHostsInTheBaseDomain(byte[] input) {
     String text = new String(input, StandardCharsets.UTF_8);
     checkHost(text);

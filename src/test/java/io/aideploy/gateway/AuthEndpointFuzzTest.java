@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 /** Fuzz test (Jazzer): replayed by {@code mvn verify}, fuzzed by bench/fuzz. */
 class AuthEndpointFuzzTest {
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "30s")
   void ticketsAreReadOnceAndRemoved(byte[] input) {
     String target = new String(input, StandardCharsets.UTF_8);
     ticket(target);

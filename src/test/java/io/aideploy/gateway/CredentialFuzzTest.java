@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 /** Fuzz test (Jazzer): replayed by {@code mvn verify}, fuzzed by bench/fuzz. */
 class CredentialFuzzTest {
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "30s")
   void bearerValuesAreNeverBlankNorShown(byte[] input) {
     String header = new String(input, StandardCharsets.UTF_8);
     check(Credential.bearer(header));

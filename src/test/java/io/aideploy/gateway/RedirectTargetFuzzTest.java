@@ -25,7 +25,7 @@ class RedirectTargetFuzzTest {
     REDIRECTS = new RedirectTarget(new AppLocator(BASE), index);
   }
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "30s")
   void acceptsOnlyTheKnownAppOrAPlainPath(byte[] input) {
     String rd = new String(input, StandardCharsets.UTF_8);
     check(rd);

@@ -9,7 +9,7 @@ import java.util.Locale;
 /** Fuzz test (Jazzer): replayed by {@code mvn verify}, fuzzed by bench/fuzz. */
 class RequestPathsFuzzTest {
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "30s")
   void plainPathsHaveNoTricks(byte[] input) {
     check(new String(input, StandardCharsets.UTF_8));
     check("/" + new String(input, StandardCharsets.ISO_8859_1));

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  */
 class SelectorFuzzTest {
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "30s")
   void refusesOnlyWithASyntaxError(byte[] input) {
     String text = new String(input, StandardCharsets.UTF_8);
     try {
