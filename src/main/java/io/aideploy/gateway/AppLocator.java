@@ -22,16 +22,18 @@ final class AppLocator {
 
   /** The app id of {@code <id>.<base-domain>[:port]}, or NONE for any other well-formed host. */
   Located fromHost(String rawHost) {
-    String host = rawHost.strip().toLowerCase(Locale.ROOT);
+    String host = rawHost.strip();
     if (host.isEmpty() || host.length() > 300) {
       return Located.MALFORMED;
     }
+    // Before lowercasing, which would turn the Kelvin sign U+212A into an ASCII 'k'.
     for (int i = 0; i < host.length(); i++) {
       char c = host.charAt(i);
       if (c <= 0x20 || c >= 0x7f || c == '@' || c == '\\' || c == '/') {
         return Located.MALFORMED;
       }
     }
+    host = host.toLowerCase(Locale.ROOT);
     if (host.startsWith("[")) {
       return Located.NONE; // an IPv6 literal is never an app host
     }

@@ -58,6 +58,10 @@ final class RedirectTarget {
     } else if (host.indexOf(':') >= 0) {
       return null;
     }
+    if (host.endsWith(".")) {
+      // "<id>.<base-domain>." is the same name in DNS, but another host to the browser's cookies.
+      return null;
+    }
     AppLocator.Located located = locator.fromHost(host);
     if (located.appId() == null || index.app(located.appId()) == null) {
       return null;

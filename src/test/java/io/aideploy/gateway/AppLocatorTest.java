@@ -18,6 +18,8 @@ class AppLocatorTest {
     assertThat(locator.fromHost("apps.example.com")).isEqualTo(AppLocator.Located.NONE);
     assertThat(locator.fromHost("a.b.apps.example.com")).isEqualTo(AppLocator.Located.NONE);
     assertThat(locator.fromHost("x.apps.example.com:abc").malformed()).isTrue();
+    // Lowercased, the Kelvin sign U+212A would be an ASCII 'k': app "keep".
+    assertThat(locator.fromHost("\u212Aeep.apps.example.com").malformed()).isTrue();
   }
 
   @ParameterizedTest

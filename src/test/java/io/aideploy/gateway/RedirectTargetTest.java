@@ -78,6 +78,8 @@ class RedirectTargetTest {
         "/\t/evil.com",
         "/path\u007f",
         "https://" + UNKNOWN + ".apps.example.com/",
+        "https://" + HOST + "./",
+        "https://" + HOST + ".:443/",
         "https://apps.example.com/",
         "https://a.b.apps.example.com/",
         "https://" + HOST + ":8443/",
