@@ -74,18 +74,24 @@ public final class AuthLoad implements AutoCloseable {
       }
       long sentAt = System.nanoTime();
       Instant sentWall = Instant.now();
-      int status = send(probe);
+      HttpResponse<Void> response = send(probe);
+      int status = response == null ? -1 : response.statusCode();
       long answeredAt = System.nanoTime();
       Instant answeredWall = Instant.now();
       Verdict verdict = truth.judge(probe, sentAt, sentWall, answeredAt, answeredWall, status);
       String detail =
-          verdict == Verdict.WRONG_ALLOW ? truth.explain(probe, sentAt, sentWall) : null;
+          verdict == Verdict.WRONG_ALLOW
+              ? truth.explain(probe, sentAt, sentWall)
+                  + "; the gateway named the token "
+                  + response.headers().firstValue("X-Aideploy-Token").orElse("(none)")
+              : null;
       tally.record(probe, verdict, sentAt, answeredAt, detail);
       sleep(verdict == Verdict.NO_ANSWER ? Duration.ofMillis(50) : pause);
     }
   }
 
-  private int send(Probe probe) {
+  /** The answer, or null when none came. */
+  private HttpResponse<Void> send(Probe probe) {
     HttpRequest request =
         HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port.getAsInt() + "/auth?app=" + probe.appUid()))
@@ -93,12 +99,12 @@ public final class AuthLoad implements AutoCloseable {
             .timeout(Duration.ofSeconds(2))
             .build();
     try {
-      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      return http.send(request, HttpResponse.BodyHandlers.discarding());
     } catch (IOException e) {
-      return -1;
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return -1;
+      return null;
     }
   }
 

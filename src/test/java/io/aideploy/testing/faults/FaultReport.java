@@ -53,11 +53,12 @@ public record FaultReport(
   /** One row of the benchmark table (docs/benchmarks.md). */
   public String row() {
     return String.format(
-        "| %s | %.0f s, %.0f req/s, %d changes | %d | %d | %d / %.1f s | %d / %d | %.1f s | %.1f s |",
+        "| %s | %.0f s, %.0f req/s, %d changes (%d failed) | %d | %d | %d / %.1f s | %d / %d | %.1f s | %.1f s |",
         scenario,
         loadTime.toMillis() / 1000.0,
         decisions * 1000.0 / Math.max(1, loadTime.toMillis()),
         changes,
+        failedWrites,
         decisions,
         wrongAllows,
         // wrong denies and the longest window

@@ -351,6 +351,13 @@ public final class FaultScenario implements AutoCloseable {
             duplicateSecrets(),
             settled);
     System.err.println(FaultReport.header() + "\n" + report.row());
+    return report;
+  }
+
+  /** {@link #finish} and {@link FaultReport#assertSafe}; the process logs are kept if it fails. */
+  public FaultReport finishSafely() {
+    FaultReport report = finish();
+    report.assertSafe();
     finished = true;
     return report;
   }

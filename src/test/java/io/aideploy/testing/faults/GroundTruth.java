@@ -339,13 +339,17 @@ public final class GroundTruth {
               (label.latest() - sentAt) / 1_000_000));
     }
     return String.format(
-        "token %s (value %s, group %s, expiresAt %s) for app %s, sent at %s: value revoked %s"
+        "token %s (value %s, era %d of %d, group %s, expiresAt %s) for app %s (%s), sent at %s:"
+            + " value revoked %s"
             + " before; the app's group changes, relative to the sending:%s",
         token.name,
         TokenValue.prefix(probe.value()),
+        token.eras.indexOf(era) + 1,
+        token.eras.size(),
         token.group,
         token.expiresAt,
         probe.app(),
+        probe.appUid(),
         sentWall,
         revokedAt == NEVER ? "never" : Duration.ofNanos(sentAt - revokedAt),
         labels);
