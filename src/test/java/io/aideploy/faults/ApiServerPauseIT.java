@@ -1,11 +1,7 @@
 package io.aideploy.faults;
 
-import static org.awaitility.Awaitility.await;
-
-import io.aideploy.testing.ControlPlaneFaults;
 import io.aideploy.testing.LocalControlPlane;
-import io.aideploy.testing.faults.FaultScenario;
-import io.aideploy.testing.faults.GroundTruth;
+import io.aideploy.testing.faults.Fault;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,25 +17,6 @@ class ApiServerPauseIT {
   @Test
   void theGatewayStopsDecidingWithinTheBoundAndResumes(LocalControlPlane.Cluster cluster)
       throws Exception {
-    try (FaultScenario scenario =
-            FaultScenario.start(cluster, "fault-pause", FaultScenario.Options.defaults());
-        ControlPlaneFaults faults = new ControlPlaneFaults(cluster)) {
-      scenario.run(Duration.ofSeconds(3));
-      scenario.fault(
-          () -> {
-            faults.pauseApiServer();
-            // Evidence that it failed closed: /readyz fails, within the bound (and some slack for
-            // the probe's own interval).
-            await()
-                .atMost(GroundTruth.REVOCATION_BOUND.plusSeconds(5))
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> !scenario.isGatewayReady());
-            scenario.run(Duration.ofSeconds(2));
-            faults.resumeApiServer();
-          });
-      scenario.awaitRecovered(FaultScenario.RECOVERY_BOUND);
-      scenario.run(Duration.ofSeconds(3));
-      scenario.finishSafely();
-    }
+    Fault.API_SERVER_PAUSE.run(cluster, Duration.ofSeconds(2), Duration.ofSeconds(2), true);
   }
 }

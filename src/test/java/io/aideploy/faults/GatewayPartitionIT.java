@@ -1,10 +1,7 @@
 package io.aideploy.faults;
 
-import static org.awaitility.Awaitility.await;
-
 import io.aideploy.testing.LocalControlPlane;
-import io.aideploy.testing.faults.FaultScenario;
-import io.aideploy.testing.faults.GroundTruth;
+import io.aideploy.testing.faults.Fault;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,23 +17,6 @@ class GatewayPartitionIT {
   @Test
   void revocationsItCannotSeeAreNeverAllowedPastTheBound(LocalControlPlane.Cluster cluster)
       throws Exception {
-    try (FaultScenario scenario =
-        FaultScenario.start(
-            cluster, "fault-partition", FaultScenario.Options.defaults().withForwarder())) {
-      scenario.run(Duration.ofSeconds(3));
-      scenario.fault(
-          () -> {
-            scenario.forwarder().freeze();
-            await()
-                .atMost(GroundTruth.REVOCATION_BOUND.plusSeconds(5))
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> !scenario.isGatewayReady());
-            scenario.run(Duration.ofSeconds(3));
-            scenario.forwarder().thaw();
-          });
-      scenario.awaitRecovered(FaultScenario.RECOVERY_BOUND);
-      scenario.run(Duration.ofSeconds(3));
-      scenario.finishSafely();
-    }
+    Fault.GATEWAY_PARTITION.run(cluster, Duration.ofSeconds(3), Duration.ofSeconds(2), true);
   }
 }
