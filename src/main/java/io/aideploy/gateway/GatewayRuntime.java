@@ -140,7 +140,11 @@ public final class GatewayRuntime implements Component {
     List<SharedIndexInformer<?>> all = List.copyOf(informers);
     InformerHealth health = new InformerHealth(all, System::nanoTime, watchGraceNanos);
     ApiFreshness freshness =
-        ApiFreshness.start(client, settings.watchNamespaces(), ApiFreshness.MAX_STALENESS_NANOS);
+        ApiFreshness.start(
+            client,
+            settings.watchNamespaces(),
+            () -> all.stream().allMatch(SharedIndexInformer::isWatching),
+            ApiFreshness.MAX_STALENESS_NANOS);
     index.syncedWhen(() -> health.isUsable() && freshness.isFresh());
 
     Listening listening = listen(vertx, settings.gatewayPort(), context, proxies);
