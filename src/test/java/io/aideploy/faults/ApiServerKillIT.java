@@ -16,6 +16,6 @@ class ApiServerKillIT {
   @Test
   void theGatewayFailsClosedAndRecoversAndNoValueIsLost(LocalControlPlane.Cluster cluster)
       throws Exception {
-    Fault.API_SERVER_KILL.run(cluster, Duration.ofSeconds(5), Duration.ofSeconds(2), true);
+    Fault.API_SERVER_KILL.run(cluster, Duration.ofSeconds(5), Duration.ofSeconds(1), true);
   }
 }

@@ -17,6 +17,6 @@ class ApiServerPauseIT {
   @Test
   void theGatewayStopsDecidingWithinTheBoundAndResumes(LocalControlPlane.Cluster cluster)
       throws Exception {
-    Fault.API_SERVER_PAUSE.run(cluster, Duration.ofSeconds(2), Duration.ofSeconds(2), true);
+    Fault.API_SERVER_PAUSE.run(cluster, Duration.ofSeconds(2), Duration.ofSeconds(1), true);
   }
 }

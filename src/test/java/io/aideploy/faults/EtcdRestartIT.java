@@ -16,6 +16,6 @@ class EtcdRestartIT {
   @Test
   void noWrongAllowAndNoValueLostWhileEtcdRestarts(LocalControlPlane.Cluster cluster)
       throws Exception {
-    Fault.ETCD_RESTART.run(cluster, Duration.ofSeconds(3), Duration.ofSeconds(2), true);
+    Fault.ETCD_RESTART.run(cluster, Duration.ofSeconds(3), Duration.ofSeconds(1), true);
   }
 }

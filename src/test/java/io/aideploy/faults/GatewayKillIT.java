@@ -16,6 +16,6 @@ class GatewayKillIT {
   @Test
   void aRestartedGatewayDecidesRightFromItsFirstAnswer(LocalControlPlane.Cluster cluster)
       throws Exception {
-    Fault.GATEWAY_KILL.run(cluster, Duration.ofSeconds(2), Duration.ofSeconds(2), true);
+    Fault.GATEWAY_KILL.run(cluster, Duration.ofSeconds(2), Duration.ofSeconds(1), true);
   }
 }

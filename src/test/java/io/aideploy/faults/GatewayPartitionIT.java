@@ -17,6 +17,6 @@ class GatewayPartitionIT {
   @Test
   void revocationsItCannotSeeAreNeverAllowedPastTheBound(LocalControlPlane.Cluster cluster)
       throws Exception {
-    Fault.GATEWAY_PARTITION.run(cluster, Duration.ofSeconds(3), Duration.ofSeconds(2), true);
+    Fault.GATEWAY_PARTITION.run(cluster, Duration.ofSeconds(3), Duration.ofSeconds(1), true);
   }
 }

@@ -16,6 +16,6 @@ class LeaderKillIT {
   @Test
   void theStandbyTakesOverWithinTheLeaseAndRegeneratesNothing(LocalControlPlane.Cluster cluster)
       throws Exception {
-    Fault.LEADER_KILL.run(cluster, Duration.ofSeconds(0), Duration.ofSeconds(2), true);
+    Fault.LEADER_KILL.run(cluster, Duration.ofSeconds(0), Duration.ofSeconds(1), true);
   }
 }

@@ -17,6 +17,6 @@ class OperatorKillIT {
   @Test
   void aRestartedOperatorServesWhatWasPendingAndRegeneratesNothingElse(
       LocalControlPlane.Cluster cluster) throws Exception {
-    Fault.OPERATOR_KILL.run(cluster, Duration.ofSeconds(5), Duration.ofSeconds(2), true);
+    Fault.OPERATOR_KILL.run(cluster, Duration.ofSeconds(5), Duration.ofSeconds(1), true);
   }
 }

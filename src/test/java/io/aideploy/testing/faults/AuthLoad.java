@@ -11,14 +11,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
  * The load generator: {@code threads} loops, each sending {@code /auth?app=<uid>} with a bearer
  * value the {@link GroundTruth} picks, then pausing {@code pause}; every answer is judged and
- * counted in the {@link Tally}. The gateway's port is asked for on every request, so that a
- * restarted gateway on another port is followed.
+ * counted in the {@link Tally}.
+ *
+ * <p>An answer is judged {@link #JUDGE_DELAY} after it came, in the order answers came: a change
+ * accepted before a request was sent may still be on its way to the checker when the answer arrives
+ * (the churn's write not yet answered, the next list not yet made), and judging at once would count
+ * the gateway's being right as a wrong allow or deny. (The first runs did: a label move that
+ * brought an app into a token's scope, seen by the gateway a few milliseconds before the churn's
+ * own write was answered.)
  */
 public final class AuthLoad implements AutoCloseable {
   private final GroundTruth truth;
@@ -32,7 +40,22 @@ public final class AuthLoad implements AutoCloseable {
           .connectTimeout(Duration.ofSeconds(2))
           .build();
   private final List<Thread> threads = new ArrayList<>();
+  private final BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
+  private final Thread judge = new Thread(this::judgeLoop, "auth-load-judge");
   private volatile boolean running = true;
+
+  /** Longer than the churn's request timeout plus a list of the {@link ClusterPoller}. */
+  static final Duration JUDGE_DELAY = Duration.ofSeconds(4);
+
+  /** An answer waiting for its verdict; {@code gatewayNamed} is the token the gateway named. */
+  private record Answer(
+      Probe probe,
+      long sentAt,
+      Instant sentWall,
+      long answeredAt,
+      Instant answeredWall,
+      int status,
+      String gatewayNamed) {}
 
   private AuthLoad(
       GroundTruth truth,
@@ -62,6 +85,8 @@ public final class AuthLoad implements AutoCloseable {
       load.threads.add(thread);
       thread.start();
     }
+    load.judge.setDaemon(true);
+    load.judge.start();
     return load;
   }
 
@@ -78,15 +103,44 @@ public final class AuthLoad implements AutoCloseable {
       int status = response == null ? -1 : response.statusCode();
       long answeredAt = System.nanoTime();
       Instant answeredWall = Instant.now();
-      Verdict verdict = truth.judge(probe, sentAt, sentWall, answeredAt, answeredWall, status);
+      String named =
+          response == null
+              ? null
+              : response.headers().firstValue("X-Aideploy-Token").orElse("(none)");
+      answers.add(new Answer(probe, sentAt, sentWall, answeredAt, answeredWall, status, named));
+      sleep(response == null ? Duration.ofMillis(50) : pause);
+    }
+  }
+
+  /** Judges each answer once it is {@link #JUDGE_DELAY} old; after close, until none is left. */
+  private void judgeLoop() {
+    while (running || !answers.isEmpty()) {
+      Answer answer = answers.peek();
+      if (answer == null) {
+        sleep(Duration.ofMillis(50));
+        continue;
+      }
+      long due = answer.answeredAt() + JUDGE_DELAY.toNanos() - System.nanoTime();
+      if (due > 0) {
+        sleep(Duration.ofNanos(Math.min(due, 50_000_000)));
+        continue;
+      }
+      answers.poll();
+      Verdict verdict =
+          truth.judge(
+              answer.probe(),
+              answer.sentAt(),
+              answer.sentWall(),
+              answer.answeredAt(),
+              answer.answeredWall(),
+              answer.status());
       String detail =
           verdict == Verdict.WRONG_ALLOW
-              ? truth.explain(probe, sentAt, sentWall)
+              ? truth.explain(answer.probe(), answer.sentAt(), answer.sentWall())
                   + "; the gateway named the token "
-                  + response.headers().firstValue("X-Aideploy-Token").orElse("(none)")
+                  + answer.gatewayNamed()
               : null;
-      tally.record(probe, verdict, sentAt, answeredAt, detail);
-      sleep(verdict == Verdict.NO_ANSWER ? Duration.ofMillis(50) : pause);
+      tally.record(answer.probe(), verdict, answer.sentAt(), answer.answeredAt(), detail);
     }
   }
 
@@ -110,19 +164,21 @@ public final class AuthLoad implements AutoCloseable {
 
   private static void sleep(Duration duration) {
     try {
-      Thread.sleep(duration.toMillis());
+      Thread.sleep(Math.max(1, duration.toMillis()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  /** Stops every loop and waits for the requests in flight. */
+  /** Stops every loop, waits for the requests in flight and judges every answer. */
   @Override
   public void close() {
     running = false;
-    for (Thread thread : threads) {
+    List<Thread> all = new ArrayList<>(threads);
+    all.add(judge);
+    for (Thread thread : all) {
       try {
-        thread.join(5_000);
+        thread.join(JUDGE_DELAY.toMillis() + 5_000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

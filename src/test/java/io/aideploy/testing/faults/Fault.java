@@ -149,7 +149,7 @@ public enum Fault {
     String name = "fault-" + name().toLowerCase().replace('_', '-');
     try (FaultScenario scenario = FaultScenario.start(cluster, name, options);
         ControlPlaneFaults controlPlane = new ControlPlaneFaults(cluster)) {
-      scenario.run(Duration.ofSeconds(2));
+      scenario.run(Duration.ofSeconds(1));
       scenario.fault(() -> inject(scenario, controlPlane, hold));
       scenario.awaitRecovered(FaultScenario.RECOVERY_BOUND);
       scenario.run(after);

@@ -25,6 +25,8 @@ public final class Tally {
   private final List<String> wrongAllows = new ArrayList<>();
   private long longestWrongDenyNanos;
   private long healedAt = Long.MIN_VALUE;
+  private long firstAnsweredAt = Long.MIN_VALUE;
+  private long lastAnsweredAt = Long.MIN_VALUE;
   private long lastBadAt = Long.MIN_VALUE;
   private long rightAllowsSinceLastBad;
   private long lastBadAfterHeal = Long.MIN_VALUE;
@@ -34,6 +36,10 @@ public final class Tally {
   public synchronized void record(
       Probe probe, Verdict verdict, long sentAt, long answeredAt, String wrongAllowDetail) {
     counts.merge(verdict, 1L, Long::sum);
+    if (firstAnsweredAt == Long.MIN_VALUE) {
+      firstAnsweredAt = answeredAt;
+    }
+    lastAnsweredAt = Math.max(lastAnsweredAt, answeredAt);
     String pair = probe.token() + " -> " + probe.app();
     switch (verdict) {
       case WRONG_ALLOW -> {
@@ -80,11 +86,17 @@ public final class Tally {
   }
 
   /**
-   * Whether answers have been right for at least {@code quiet} and {@code minAllows} right allows
+   * Whether the judged answers end with at least {@code quiet} and {@code minAllows} right allows
    * since the last bad one: the product has recovered.
    */
   public synchronized boolean steadyFor(Duration quiet, int minAllows) {
-    return System.nanoTime() - lastBadAt >= quiet.toNanos() && rightAllowsSinceLastBad >= minAllows;
+    if (lastAnsweredAt == Long.MIN_VALUE) {
+      return false;
+    }
+    // The horizon is the last judged answer, not now: answers are judged a few seconds late.
+    // And after the heal, if there was one: answers before it say nothing about recovery.
+    long since = Math.max(lastBadAt == Long.MIN_VALUE ? firstAnsweredAt : lastBadAt, healedAt);
+    return lastAnsweredAt - since >= quiet.toNanos() && rightAllowsSinceLastBad >= minAllows;
   }
 
   /** From the heal to the last bad answer after it; zero when there was none. */
