@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Faults on the processes of the local control plane that {@code scripts/local-cluster up} started:
@@ -29,6 +31,7 @@ public final class ControlPlaneFaults implements AutoCloseable {
 
   private final LocalControlPlane.Cluster cluster;
   private final Path dir;
+  private final Map<String, List<String>> commandLines = new ConcurrentHashMap<>();
   private volatile boolean paused;
 
   public ControlPlaneFaults(LocalControlPlane.Cluster cluster) {
@@ -68,7 +71,7 @@ public final class ControlPlaneFaults implements AutoCloseable {
             () -> {
               // kube-controller-manager may exit when the API server stays away; bring it back.
               if (!alive("kube-controller-manager")
-                  && cmdlines.containsKey("kube-controller-manager")) {
+                  && commandLines.containsKey("kube-controller-manager")) {
                 restart("kube-controller-manager");
               }
               return cluster.kubectl("get", "--raw=/readyz", "--request-timeout=2s").exitCode()
@@ -80,9 +83,6 @@ public final class ControlPlaneFaults implements AutoCloseable {
       }
     }
   }
-
-  private final java.util.Map<String, List<String>> cmdlines =
-      new java.util.concurrent.ConcurrentHashMap<>();
 
   private void crashAndRestart(String name, Duration down) {
     long pid = pid(name);
@@ -98,13 +98,13 @@ public final class ControlPlaneFaults implements AutoCloseable {
   private void rememberCommandLines() {
     for (String name : PROCESSES) {
       if (Files.exists(pidFile(name)) && alive(name)) {
-        cmdlines.put(name, commandLine(pid(name)));
+        commandLines.put(name, commandLine(pid(name)));
       }
     }
   }
 
   private void restart(String name) {
-    List<String> command = cmdlines.get(name);
+    List<String> command = commandLines.get(name);
     if (command == null) {
       throw new IllegalStateException("no known command line for " + name);
     }

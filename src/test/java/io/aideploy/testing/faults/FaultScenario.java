@@ -272,13 +272,7 @@ public final class FaultScenario implements AutoCloseable {
 
   private boolean settled() {
     Map<String, String> secrets = new HashMap<>();
-    for (Secret secret :
-        client
-            .secrets()
-            .inNamespace(namespace)
-            .withField("type", TokenSecrets.TYPE)
-            .list()
-            .getItems()) {
+    for (Secret secret : tokenSecrets()) {
       secrets.put(secret.getMetadata().getName(), TokenSecrets.value(secret));
     }
     for (AiToken token : client.resources(AiToken.class).inNamespace(namespace).list().getItems()) {
@@ -298,16 +292,19 @@ public final class FaultScenario implements AutoCloseable {
     return true;
   }
 
+  private List<Secret> tokenSecrets() {
+    return client
+        .secrets()
+        .inNamespace(namespace)
+        .withField("type", TokenSecrets.TYPE)
+        .list()
+        .getItems();
+  }
+
   /** Token Secrets beyond one per owning AiToken. */
   private int duplicateSecrets() {
     Map<String, Integer> perOwner = new HashMap<>();
-    for (Secret secret :
-        client
-            .secrets()
-            .inNamespace(namespace)
-            .withField("type", TokenSecrets.TYPE)
-            .list()
-            .getItems()) {
+    for (Secret secret : tokenSecrets()) {
       for (var owner : secret.getMetadata().getOwnerReferences()) {
         perOwner.merge(owner.getUid(), 1, Integer::sum);
       }

@@ -79,6 +79,11 @@ public final class GroundTruth {
       return eras.isEmpty() ? null : eras.get(eras.size() - 1);
     }
 
+    /** The era whose value is {@code value} (sampled from this token, so there is one). */
+    Era eraOf(String value) {
+      return eras.stream().filter(e -> value.equals(e.value)).findFirst().orElseThrow();
+    }
+
     long revokedAt(Era era) {
       return Math.min(era.replacedAt, deletedAt);
     }
@@ -295,12 +300,7 @@ public final class GroundTruth {
     }
     TokenTruth token = tokens.get(probe.token());
     AppTruth app = apps.get(probe.app());
-    Era era = null;
-    for (Era e : token.eras) {
-      if (probe.value().equals(e.value)) {
-        era = e;
-      }
-    }
+    Era era = token.eraOf(probe.value());
     long revokedAt = token.revokedAt(era);
     boolean mustRefuse =
         (revokedAt != NEVER && revokedAt + revocationBound <= sentAt)
@@ -322,12 +322,7 @@ public final class GroundTruth {
   /** Why an allow was wrong, without the value: for the test's failure message. */
   public synchronized String explain(Probe probe, long sentAt, Instant sentWall) {
     TokenTruth token = tokens.get(probe.token());
-    Era era = null;
-    for (Era e : token.eras) {
-      if (probe.value().equals(e.value)) {
-        era = e;
-      }
-    }
+    Era era = token.eraOf(probe.value());
     long revokedAt = token.revokedAt(era);
     StringBuilder labels = new StringBuilder();
     for (LabelEra label : apps.get(probe.app()).eras) {
