@@ -47,7 +47,7 @@ public final class GatewayRuntime implements Component {
   private final Vertx vertx;
 
   /** The deployed HTTP server verticles. */
-  private record Listening(String deploymentId, List<HttpServer> servers) {}
+  record Listening(String deploymentId, List<HttpServer> servers) {}
 
   private GatewayRuntime(
       List<SharedIndexInformer<?>> informers,
@@ -110,26 +110,9 @@ public final class GatewayRuntime implements Component {
       long watchGraceNanos) {
     TrustedProxies proxies = TrustedProxies.parse(settings.trustedProxies());
     AccessIndex index = new AccessIndex();
-    FailedAttempts failures = new FailedAttempts(settings.failedAuthLimit(), 100_000, clock);
-    LastUsedRecorder lastUsed = new LastUsedRecorder(client, clock);
-    Signer signer = Signer.of(settings.sessionKey());
-    SessionCookie sessions = new SessionCookie(signer, clock, settings.sessionLifetime());
-    AuditLog audit = AuditLog.toStderr();
-    GatewayContext context =
-        new GatewayContext(
-            settings,
-            client,
-            index,
-            new Authorizer(index, clock, sessions),
-            new AppLocator(settings.baseDomain()),
-            failures,
-            lastUsed,
-            new GatewayMetrics(registry, index, failures, audit),
-            audit,
-            signer,
-            sessions,
-            new SignOut(client, index, clock),
-            clock);
+    GatewayContext context = context(client, settings, registry, clock, index);
+    LastUsedRecorder lastUsed = context.lastUsed();
+    AuditLog audit = context.audit();
 
     List<SharedIndexInformer<?>> informers = new ArrayList<>();
     informers.addAll(
@@ -153,6 +136,36 @@ public final class GatewayRuntime implements Component {
         listening.servers().get(0).actualPort(),
         settings.watchNamespaces().isEmpty() ? "all namespaces" : settings.watchNamespaces());
     return new GatewayRuntime(all, health, freshness, listening, lastUsed, audit, vertx);
+  }
+
+  /** Everything the endpoints share, around {@code index}. */
+  static GatewayContext context(
+      KubernetesClient client,
+      Settings settings,
+      MeterRegistry registry,
+      Clock clock,
+      AccessIndex index) {
+    FailedAttempts failures = new FailedAttempts(settings.failedAuthLimit(), 100_000, clock);
+    LastUsedRecorder lastUsed = new LastUsedRecorder(client, clock);
+    Signer signer = Signer.of(settings.sessionKey());
+    SessionCookie sessions = new SessionCookie(signer, clock, settings.sessionLifetime());
+    AuditLog audit = AuditLog.toStderr();
+    GatewayContext context =
+        new GatewayContext(
+            settings,
+            client,
+            index,
+            new Authorizer(index, clock, sessions),
+            new AppLocator(settings.baseDomain()),
+            failures,
+            lastUsed,
+            new GatewayMetrics(registry, index, failures, audit),
+            audit,
+            signer,
+            sessions,
+            new SignOut(client, index, clock),
+            clock);
+    return context;
   }
 
   private static <T extends HasMetadata, L extends KubernetesResourceList<T>>
@@ -191,8 +204,7 @@ public final class GatewayRuntime implements Component {
     return informer;
   }
 
-  private static Listening listen(
-      Vertx vertx, int port, GatewayContext context, TrustedProxies proxies) {
+  static Listening listen(Vertx vertx, int port, GatewayContext context, TrustedProxies proxies) {
     GatewayHandler handler = new GatewayHandler(context, proxies);
     HttpServerOptions options =
         new HttpServerOptions()
