@@ -13,9 +13,11 @@ import java.util.Map;
  * The count of every verdict, the wrong-deny windows, the time to recover after a fault heals, and
  * the latency of the answers (for the soak's per-minute figures).
  *
- * <p>A wrong-deny window of a (token, app) pair runs from its first wrong deny to the next right
- * answer for that pair. Recovery after {@link #healed} is the time from the heal to the answer of
- * the last request that got no decision or a wrong one (503, no answer, wrong deny).
+ * <p>A wrong-deny window of a (token, app) pair runs from its first wrong deny to the next answer
+ * for that pair that is not wrong (503s and no-answers do not end it). Recovery after {@link
+ * #healed} is the time from the heal to the start of the first run of right answers that shows it
+ * recovered (see {@link #steadyFor}): later stray wrong denies are counted as such, not as a slow
+ * recovery.
  */
 public final class Tally {
   private static final int MAX_DETAILS = 20;
@@ -29,7 +31,7 @@ public final class Tally {
   private long lastAnsweredAt = Long.MIN_VALUE;
   private long lastBadAt = Long.MIN_VALUE;
   private long rightAllowsSinceLastBad;
-  private long lastBadAfterHeal = Long.MIN_VALUE;
+  private long recoveredAt = Long.MIN_VALUE;
   private long[] latencies = new long[1024];
   private int latencyCount;
 
@@ -48,8 +50,9 @@ public final class Tally {
         }
       }
       case WRONG_DENY -> wrongDenySince.putIfAbsent(pair, sentAt);
-      case RIGHT_ALLOW, RIGHT_DENY -> closeWindow(pair, sentAt);
-      default -> {}
+      // A 503 or no answer does not end a window: the pair is still not allowed.
+      case UNAVAILABLE, NO_ANSWER -> {}
+      default -> closeWindow(pair, sentAt);
     }
     boolean bad =
         verdict == Verdict.WRONG_DENY
@@ -58,9 +61,6 @@ public final class Tally {
     if (bad) {
       lastBadAt = Math.max(lastBadAt, answeredAt);
       rightAllowsSinceLastBad = 0;
-      if (healedAt != Long.MIN_VALUE && sentAt >= healedAt) {
-        lastBadAfterHeal = Math.max(lastBadAfterHeal, answeredAt);
-      }
     } else if (verdict == Verdict.RIGHT_ALLOW) {
       rightAllowsSinceLastBad++;
     }
@@ -82,7 +82,7 @@ public final class Tally {
   /** The fault is over (the process is back, the partition healed) as of now. */
   public synchronized void healed() {
     healedAt = System.nanoTime();
-    lastBadAfterHeal = Long.MIN_VALUE;
+    recoveredAt = Long.MIN_VALUE;
   }
 
   /**
@@ -96,15 +96,23 @@ public final class Tally {
     // The horizon is the last judged answer, not now: answers are judged a few seconds late.
     // And after the heal, if there was one: answers before it say nothing about recovery.
     long since = Math.max(lastBadAt == Long.MIN_VALUE ? firstAnsweredAt : lastBadAt, healedAt);
-    return lastAnsweredAt - since >= quiet.toNanos() && rightAllowsSinceLastBad >= minAllows;
+    boolean steady =
+        lastAnsweredAt - since >= quiet.toNanos() && rightAllowsSinceLastBad >= minAllows;
+    if (steady && healedAt != Long.MIN_VALUE && recoveredAt == Long.MIN_VALUE) {
+      recoveredAt = since;
+    }
+    return steady;
   }
 
-  /** From the heal to the last bad answer after it; zero when there was none. */
+  /**
+   * From the heal to the start of the first steady run of right answers after it (the last bad
+   * answer before that run, or the heal itself); zero before any.
+   */
   public synchronized Duration recovery() {
-    if (healedAt == Long.MIN_VALUE || lastBadAfterHeal == Long.MIN_VALUE) {
+    if (healedAt == Long.MIN_VALUE || recoveredAt == Long.MIN_VALUE) {
       return Duration.ZERO;
     }
-    return Duration.ofNanos(Math.max(0, lastBadAfterHeal - healedAt));
+    return Duration.ofNanos(recoveredAt - healedAt);
   }
 
   public synchronized long count(Verdict verdict) {
