@@ -148,7 +148,9 @@ public final class ControlPlaneFaults implements AutoCloseable {
 
   private void signal(String signal, long pid) {
     var result =
-        LocalControlPlane.CommandResult.run(dir, List.of("kill", "-" + signal, Long.toString(pid)));
+        // bash's builtin kill: no procps needed.
+        LocalControlPlane.CommandResult.run(
+            dir, List.of("bash", "-c", "kill -" + signal + " " + pid));
     if (result.exitCode() != 0) {
       throw new IllegalStateException("kill -" + signal + " " + pid + ": " + result.output());
     }

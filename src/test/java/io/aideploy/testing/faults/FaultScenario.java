@@ -46,7 +46,7 @@ import java.util.Objects;
  */
 public final class FaultScenario implements AutoCloseable {
   /** docs/faults.md: a gateway decides again within this time of the fault healing. */
-  public static final Duration RECOVERY_BOUND = Duration.ofSeconds(45);
+  public static final Duration RECOVERY_BOUND = Duration.ofSeconds(60);
 
   /** docs/faults.md: every pending change is applied within this time of the operator's return. */
   public static final Duration PENDING_BOUND = Duration.ofSeconds(60);
