@@ -19,6 +19,8 @@ import java.util.List;
  * @param duplicateSecrets token Secrets beyond one per AiToken (must be 0)
  * @param settled from the end of the churn until every live token's Secret held the value its
  *     status published and every regenerate request was served
+ * @param unconvergedPairs (token, app) pairs the gateway still answered against the API server's
+ *     state once everything had settled (must be none)
  */
 public record FaultReport(
     String scenario,
@@ -37,7 +39,8 @@ public record FaultReport(
     List<String> spuriousDetails,
     List<String> changedStableTokens,
     int duplicateSecrets,
-    Duration settled) {
+    Duration settled,
+    List<String> unconvergedPairs) {
 
   /** 0 wrong allows, no value lost, regenerated or duplicated. */
   public void assertSafe() {
@@ -48,6 +51,9 @@ public record FaultReport(
     assertThat(changedStableTokens).as("untouched tokens whose value changed").isEmpty();
     assertThat(duplicateSecrets).as("token Secrets beyond one per AiToken").isZero();
     assertThat(decisions).as("decisions checked").isPositive();
+    assertThat(unconvergedPairs)
+        .as("pairs the gateway still answers against the API server's state, after settling")
+        .isEmpty();
   }
 
   /** One row of the benchmark table (docs/benchmarks.md). */

@@ -301,6 +301,72 @@ public final class FaultScenario implements AutoCloseable {
         .getItems();
   }
 
+  /**
+   * Once everything has settled, the (current value, app) pairs the gateway still answers against
+   * the API server's state (200 for a token whose selector matches the app's group, 403 for one
+   * whose selector does not), after giving it {@link #RECOVERY_BOUND} to get there: evidence that
+   * every change made during the fault reached it, not only those the load happened to ask about.
+   */
+  private List<String> unconvergedPairs() {
+    List<String> wrong = new ArrayList<>();
+    try {
+      await()
+          .atMost(RECOVERY_BOUND)
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                wrong.clear();
+                wrong.addAll(pairsAnsweredWrong());
+                return wrong.isEmpty();
+              });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // Reported: the last list of pairs still answered wrong.
+    }
+    return List.copyOf(wrong);
+  }
+
+  private List<String> pairsAnsweredWrong() throws IOException, InterruptedException {
+    Map<String, String> values = new HashMap<>();
+    for (Secret secret : tokenSecrets()) {
+      values.put(secret.getMetadata().getName(), TokenSecrets.value(secret));
+    }
+    var apps = client.resources(io.aideploy.api.v1alpha1.AiApp.class).inNamespace(namespace).list();
+    List<String> wrong = new ArrayList<>();
+    for (AiToken token : client.resources(AiToken.class).inNamespace(namespace).list().getItems()) {
+      String value = values.get(token.getMetadata().getName());
+      if (token.getMetadata().getDeletionTimestamp() != null
+          || token.getSpec().getExpiresAt() != null
+          || value == null) {
+        continue;
+      }
+      for (var app : apps.getItems()) {
+        boolean inScope =
+            token
+                .getSpec()
+                .getLabelSelector()
+                .equals(Churn.GROUP + "=" + app.getMetadata().getLabels().get(Churn.GROUP));
+        int status =
+            http.send(
+                    HttpRequest.newBuilder(
+                            URI.create(
+                                "http://127.0.0.1:"
+                                    + gatewayPort
+                                    + "/auth?app="
+                                    + app.getMetadata().getUid()))
+                        .header("Authorization", "Bearer " + value)
+                        .timeout(Duration.ofSeconds(2))
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+        if (status != (inScope ? 200 : 403)) {
+          wrong.add(
+              token.getMetadata().getName() + " -> " + app.getMetadata().getName() + ": " + status);
+        }
+      }
+    }
+    return wrong;
+  }
+
   /** Token Secrets beyond one per owning AiToken. */
   private int duplicateSecrets() {
     Map<String, Integer> perOwner = new HashMap<>();
@@ -346,7 +412,8 @@ public final class FaultScenario implements AutoCloseable {
             truth.spuriousDetails(),
             changed,
             duplicateSecrets(),
-            settled);
+            settled,
+            unconvergedPairs());
     System.err.println(FaultReport.header() + "\n" + report.row());
     return report;
   }
