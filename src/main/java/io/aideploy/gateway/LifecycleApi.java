@@ -30,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lifecycle API of SPEC section 5: {@code GET /v1/apps}, {@code GET /v1/apps/{id}}, {@code POST
+ * The lifecycle API (docs/api.md): {@code GET /v1/apps}, {@code GET /v1/apps/{id}}, {@code POST
  * /v1/apps/{id}/start|stop}, {@code DELETE /v1/apps/{id}}. Bearer tokens only — a browser session
  * cookie is ignored here, so no other site can make a browser act (no CSRF). An app the token does
  * not cover is answered exactly like an unknown one (404), so scope never leaks existence. Reads

@@ -1,4 +1,4 @@
-package io.aideploy.operator;
+package io.aideploy.kube;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;

@@ -1,4 +1,4 @@
-package io.aideploy.operator;
+package io.aideploy.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
