@@ -4,6 +4,7 @@ import io.aideploy.api.v1alpha1.AiToken;
 import io.aideploy.api.v1alpha1.AiTokenSpec;
 import io.aideploy.api.v1alpha1.AiTokenStatus;
 import io.aideploy.api.v1alpha1.Role;
+import io.aideploy.kube.Rfc3339;
 import io.aideploy.labels.Selector;
 import io.aideploy.labels.SelectorSyntaxException;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -14,7 +15,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -224,16 +224,16 @@ public class TokenCommand implements Runnable {
       if (expiresAt == null) {
         return;
       }
-      OffsetDateTime time;
+      Instant time;
       try {
-        time = OffsetDateTime.parse(expiresAt);
+        time = Rfc3339.parse(expiresAt);
       } catch (DateTimeParseException e) {
         throw CliException.usage(
             "--expires-at must be an RFC 3339 time such as 2027-01-31T00:00:00Z, not '"
                 + expiresAt
                 + "'");
       }
-      if (!time.toInstant().isAfter(Instant.now())) {
+      if (!time.isAfter(Instant.now())) {
         throw CliException.usage("--expires-at " + expiresAt + " is in the past");
       }
     }

@@ -2,12 +2,11 @@ package io.aideploy.token;
 
 import io.aideploy.api.v1alpha1.AiToken;
 import io.aideploy.api.v1alpha1.AiTokenStatus;
+import io.aideploy.kube.Rfc3339;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -81,8 +80,7 @@ public final class TokenRotation {
       return Optional.empty();
     }
     try {
-      // RFC 3339 allows a lower-case t and z; java.time does not.
-      return Optional.of(OffsetDateTime.parse(expiresAt.toUpperCase(Locale.ROOT)).toInstant());
+      return Optional.of(Rfc3339.parse(expiresAt));
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("spec.expiresAt is not a valid date-time: " + expiresAt);
     }
