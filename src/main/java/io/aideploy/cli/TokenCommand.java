@@ -136,8 +136,15 @@ public class TokenCommand implements Runnable {
         paramLabel = "<selector>",
         description =
             "Apps the token covers, in kubectl syntax: group=A, env in (prod,staging), !legacy."
-                + " Default: every app in the namespace.")
+                + " Default: every app in the namespace, with a warning (see --all-apps).")
     String selector;
+
+    @Option(
+        names = "--all-apps",
+        description =
+            "Cover every app of the namespace, apps created later included, on purpose: no"
+                + " warning, and accepted where the cluster requires an explicit scope.")
+    boolean allApps;
 
     @Option(
         names = "--expires-at",
@@ -160,6 +167,10 @@ public class TokenCommand implements Runnable {
     @Override
     public Integer call() {
       checkName(name);
+      if (allApps && selector != null) {
+        throw CliException.usage(
+            "--all-apps and --label-selector exclude each other: --all-apps covers every app");
+      }
       checkSelector(selector);
       checkExpiry(expiresAt);
       AiToken token = new AiToken();
@@ -167,10 +178,23 @@ public class TokenCommand implements Runnable {
           new ObjectMetaBuilder().withName(name).withNamespace(kube.namespace()).build());
       AiTokenSpec tokenSpec = new AiTokenSpec();
       tokenSpec.setRole(role);
-      tokenSpec.setLabelSelector(selector == null || selector.isBlank() ? null : selector);
+      // An empty selector is the explicit "every app"; an absent one is every app by omission.
+      tokenSpec.setLabelSelector(
+          allApps ? "" : selector == null || selector.isBlank() ? null : selector);
       tokenSpec.setExpiresAt(expiresAt);
       tokenSpec.setDescription(description);
       token.setSpec(tokenSpec);
+      if (!allApps && (selector == null || selector.isBlank())) {
+        err()
+            .println(
+                "warning: token "
+                    + name
+                    + " covers every app of namespace "
+                    + kube.namespace()
+                    + ", apps created later included; narrow it with -l group=A, or pass"
+                    + " --all-apps to say you mean it");
+        err().flush();
+      }
       try (KubernetesClient client = kube.client()) {
         try {
           client.resource(token).create();
@@ -214,9 +238,7 @@ public class TokenCommand implements Runnable {
         Selector.parseTokenScope(selector);
       } catch (SelectorSyntaxException e) {
         throw CliException.usage(
-            "--label-selector: "
-                + e.getMessage()
-                + "; use kubectl syntax such as group=A or env in (prod,staging)");
+            "--label-selector: " + e.getMessage() + "; " + Selector.SYNTAX_HINT);
       }
     }
 
@@ -267,12 +289,11 @@ public class TokenCommand implements Runnable {
         List<List<String>> rows = new ArrayList<>();
         for (AiToken token : tokens) {
           AiTokenStatus status = token.getStatus();
-          String selector = token.getSpec().getLabelSelector();
           rows.add(
               List.of(
                   token.getMetadata().getName(),
                   Objects.toString(token.getSpec().getRole(), ""),
-                  selector == null || selector.isBlank() ? "<all apps>" : selector,
+                  token.getSpec().scope(),
                   status == null ? "" : Objects.toString(status.getPhase(), ""),
                   status == null ? "" : Objects.toString(status.getMatchedApps(), ""),
                   status == null || status.getLastUsedAt() == null

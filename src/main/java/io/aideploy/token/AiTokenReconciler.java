@@ -8,6 +8,7 @@ import io.aideploy.api.v1alpha1.TokenPhase;
 import io.aideploy.crypto.TokenValue;
 import io.aideploy.labels.ReservedLabels;
 import io.aideploy.labels.Selector;
+import io.aideploy.labels.SelectorSyntaxException;
 import io.aideploy.operator.ErrorMessages;
 import io.aideploy.operator.EventRecorder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -92,7 +93,12 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
   public UpdateControl<AiToken> reconcile(AiToken cached, Context<AiToken> context) {
     AiToken token = cached;
     Secret secret = context.getSecondaryResource(Secret.class).orElse(null);
-    TokenRotation.Reason reason = rotation.decide(token, TokenSecrets.value(secret));
+    // An invalid spec never gets a value: whatever admission let through, it must not be served.
+    String invalid = invalidSpec(token);
+    TokenRotation.Reason reason =
+        invalid != null
+            ? TokenRotation.Reason.NONE
+            : rotation.decide(token, TokenSecrets.value(secret));
     if (reason != TokenRotation.Reason.NONE) {
       // The informer caches can lag behind this reconciler's own last writes (the status with
       // the hash, the Secret with the value); deciding on them would issue a second value right
@@ -123,7 +129,11 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
                       stored.getMetadata().getLabels().get(ReservedLabels.MANAGED_BY))
               ? stored
               : null;
-      reason = rotation.decide(token, TokenSecrets.value(secret));
+      invalid = invalidSpec(token);
+      reason =
+          invalid != null
+              ? TokenRotation.Reason.NONE
+              : rotation.decide(token, TokenSecrets.value(secret));
     }
     // Not while a Pod could read the new value at once (see IssueHold): the app side deletes such
     // a Deployment once it sees this token, but both react to the token in no fixed order.
@@ -160,8 +170,9 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
     }
     status.setSecretName(TokenSecrets.secretName(token));
     status.setExpiresAt(token.getSpec().getExpiresAt());
+    status.setScope(token.getSpec().scope());
     status.setObservedGeneration(token.getMetadata().getGeneration());
-    judge(token, status, previous);
+    judge(token, invalid, status, previous);
     if (held) {
       hold(token, status, previous, holders);
     }
@@ -224,18 +235,33 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
     return DeleteControl.defaultDelete();
   }
 
-  /** Sets phase, matchedApps and the Ready condition. */
-  private void judge(AiToken token, AiTokenStatus status, AiTokenStatus previous) {
-    Selector selector;
+  /**
+   * Why the spec cannot be served, with what to do (the CLI's hint for a selector), or null when it
+   * can.
+   */
+  private static String invalidSpec(AiToken token) {
     try {
-      selector = Selector.parseTokenScope(token.getSpec().getLabelSelector());
+      Selector.parseTokenScope(token.getSpec().getLabelSelector());
+    } catch (SelectorSyntaxException e) {
+      return "spec.labelSelector: " + e.getMessage() + "; " + Selector.SYNTAX_HINT;
+    }
+    try {
       TokenRotation.expiry(token);
-    } catch (IllegalArgumentException e) { // a SelectorSyntaxException, or a bad expiresAt
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+    return null;
+  }
+
+  /** Sets phase, matchedApps and the Ready condition; {@code invalid} as {@link #invalidSpec}. */
+  private void judge(AiToken token, String invalid, AiTokenStatus status, AiTokenStatus previous) {
+    if (invalid != null) {
       status.setPhase(TokenPhase.Invalid);
       status.setMatchedApps(0);
-      status.setConditions(List.of(condition(false, "Invalid", e.getMessage(), token, previous)));
+      status.setConditions(List.of(condition(false, "Invalid", invalid, token, previous)));
       return;
     }
+    Selector selector = Selector.parseTokenScope(token.getSpec().getLabelSelector());
     String namespace = token.getMetadata().getNamespace();
     int matched =
         (int)
