@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -77,6 +76,7 @@ public class TokenCommand implements Runnable {
       AiToken token =
           client.resources(AiToken.class).inNamespace(kube.namespace()).withName(name).get();
       if (token == null) {
+        KubeOptions.requireNamespace(client, kube.namespace());
         throw CliException.notFound(
             "no token "
                 + name
@@ -155,12 +155,7 @@ public class TokenCommand implements Runnable {
     @Option(names = "--description", paramLabel = "<text>", description = "What the token is for.")
     String description;
 
-    @Option(
-        names = "--timeout",
-        paramLabel = "<seconds>",
-        defaultValue = "60",
-        description = "How long to wait for the operator. Default: ${DEFAULT-VALUE}.")
-    int timeoutSeconds;
+    @Mixin WaitOptions waiting;
 
     @Mixin OutputOptions output;
 
@@ -215,8 +210,7 @@ public class TokenCommand implements Runnable {
         try (Progress progress =
             Progress.start(err(), "waiting for the operator to issue token " + name)) {
           value =
-              new TokenIssuance(client, kube.namespace(), name)
-                  .await(t -> true, Duration.ofSeconds(timeoutSeconds));
+              new TokenIssuance(client, kube.namespace(), name).await(t -> true, waiting.timeout);
         }
         printValue(output, existing(client, name), value);
         return 0;
@@ -282,6 +276,7 @@ public class TokenCommand implements Runnable {
           return 0;
         }
         if (tokens.isEmpty()) {
+          KubeOptions.requireNamespace(client, kube.namespace());
           err().println("No tokens in namespace " + kube.namespace() + ".");
           err().flush();
           return 0;
@@ -320,12 +315,7 @@ public class TokenCommand implements Runnable {
     @Parameters(paramLabel = "<name>", description = "Name of the token.")
     String name;
 
-    @Option(
-        names = "--timeout",
-        paramLabel = "<seconds>",
-        defaultValue = "60",
-        description = "How long to wait for the operator. Default: ${DEFAULT-VALUE}.")
-    int timeoutSeconds;
+    @Mixin WaitOptions waiting;
 
     @Mixin OutputOptions output;
 
@@ -358,7 +348,7 @@ public class TokenCommand implements Runnable {
                       t ->
                           request.equals(t.getStatus().getRegenerateRequest())
                               && !Objects.equals(oldHash, t.getStatus().getTokenHash()),
-                      Duration.ofSeconds(timeoutSeconds));
+                      waiting.timeout);
         }
         printValue(output, existing(client, name), value);
         return 0;
