@@ -26,7 +26,7 @@ class DocsExamplesIT {
   void theReadmeWalkThroughRunsTopToBottom() throws IOException {
     Path project =
         Path.of(System.getProperty("aideploy.projectDir", ".")).toAbsolutePath().normalize();
-    List<String> blocks = markedBlocks(Files.readString(project.resolve("README.md")));
+    List<String> blocks = markedBlocks(Files.readString(project.resolve("README.md")), MARK);
     assertThat(blocks).as("marked blocks in README.md").hasSizeGreaterThanOrEqualTo(3);
 
     int gatewayPort = freePort();
@@ -74,12 +74,12 @@ class DocsExamplesIT {
     }
   }
 
-  /** The contents of the ```sh blocks that directly follow a {@value #MARK} line. */
-  static List<String> markedBlocks(String markdown) {
+  /** The contents of the ```sh blocks that directly follow a {@code mark} line. */
+  static List<String> markedBlocks(String markdown, String mark) {
     List<String> blocks = new ArrayList<>();
     List<String> lines = markdown.lines().toList();
     for (int i = 0; i < lines.size() - 1; i++) {
-      if (lines.get(i).strip().equals(MARK) && lines.get(i + 1).strip().equals("```sh")) {
+      if (lines.get(i).strip().equals(mark) && lines.get(i + 1).strip().equals("```sh")) {
         StringBuilder block = new StringBuilder();
         int j = i + 2;
         while (!lines.get(j).strip().equals("```")) {
