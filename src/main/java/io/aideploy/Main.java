@@ -2,7 +2,9 @@ package io.aideploy;
 
 import io.aideploy.cli.AppCommand;
 import io.aideploy.cli.CliErrors;
+import io.aideploy.cli.CliException;
 import io.aideploy.cli.TokenCommand;
+import io.aideploy.config.LogLevels;
 import io.aideploy.gateway.GatewayCommand;
 import io.aideploy.operator.OperatorCommand;
 import picocli.AutoComplete;
@@ -27,6 +29,12 @@ public class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    // Before any logger exists: log4j2 reads these when it starts.
+    String logLevelProblem = LogLevels.problem(System::getenv);
+    if (logLevelProblem != null) {
+      System.err.println("error: " + logLevelProblem);
+      System.exit(CliException.USAGE);
+    }
     System.exit(commandLine().execute(args));
   }
 

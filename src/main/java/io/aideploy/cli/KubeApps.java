@@ -21,10 +21,15 @@ final class KubeApps implements Apps {
 
   @Override
   public List<AppInfo> list() {
-    return client.resources(AiApp.class).inNamespace(namespace).list().getItems().stream()
-        .map(AppInfo::of)
-        .sorted(Comparator.comparing(AppInfo::name))
-        .toList();
+    List<AppInfo> apps =
+        client.resources(AiApp.class).inNamespace(namespace).list().getItems().stream()
+            .map(AppInfo::of)
+            .sorted(Comparator.comparing(AppInfo::name))
+            .toList();
+    if (apps.isEmpty()) {
+      KubeOptions.requireNamespace(client, namespace);
+    }
+    return apps;
   }
 
   @Override
@@ -45,15 +50,17 @@ final class KubeApps implements Apps {
         .filter(app -> ref.equals(app.getMetadata().getUid()))
         .findFirst()
         .orElseThrow(
-            () ->
-                CliException.notFound(
-                    "no app named or with id '"
-                        + ref
-                        + "' in namespace "
-                        + namespace
-                        + "; 'aideploy app ls -n "
-                        + namespace
-                        + "' lists them"));
+            () -> {
+              KubeOptions.requireNamespace(client, namespace);
+              return CliException.notFound(
+                  "no app named or with id '"
+                      + ref
+                      + "' in namespace "
+                      + namespace
+                      + "; 'aideploy app ls -n "
+                      + namespace
+                      + "' lists them");
+            });
   }
 
   @Override

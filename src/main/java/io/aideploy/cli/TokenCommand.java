@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -77,6 +76,7 @@ public class TokenCommand implements Runnable {
       AiToken token =
           client.resources(AiToken.class).inNamespace(kube.namespace()).withName(name).get();
       if (token == null) {
+        KubeOptions.requireNamespace(client, kube.namespace());
         throw CliException.notFound(
             "no token "
                 + name
@@ -136,8 +136,15 @@ public class TokenCommand implements Runnable {
         paramLabel = "<selector>",
         description =
             "Apps the token covers, in kubectl syntax: group=A, env in (prod,staging), !legacy."
-                + " Default: every app in the namespace.")
+                + " Default: every app in the namespace, with a warning (see --all-apps).")
     String selector;
+
+    @Option(
+        names = "--all-apps",
+        description =
+            "Cover every app of the namespace, apps created later included, on purpose: no"
+                + " warning, and accepted where the cluster requires an explicit scope.")
+    boolean allApps;
 
     @Option(
         names = "--expires-at",
@@ -148,18 +155,17 @@ public class TokenCommand implements Runnable {
     @Option(names = "--description", paramLabel = "<text>", description = "What the token is for.")
     String description;
 
-    @Option(
-        names = "--timeout",
-        paramLabel = "<seconds>",
-        defaultValue = "60",
-        description = "How long to wait for the operator. Default: ${DEFAULT-VALUE}.")
-    int timeoutSeconds;
+    @Mixin WaitOptions waiting;
 
     @Mixin OutputOptions output;
 
     @Override
     public Integer call() {
       checkName(name);
+      if (allApps && selector != null) {
+        throw CliException.usage(
+            "--all-apps and --label-selector exclude each other: --all-apps covers every app");
+      }
       checkSelector(selector);
       checkExpiry(expiresAt);
       AiToken token = new AiToken();
@@ -167,10 +173,23 @@ public class TokenCommand implements Runnable {
           new ObjectMetaBuilder().withName(name).withNamespace(kube.namespace()).build());
       AiTokenSpec tokenSpec = new AiTokenSpec();
       tokenSpec.setRole(role);
-      tokenSpec.setLabelSelector(selector == null || selector.isBlank() ? null : selector);
+      // An empty selector is the explicit "every app"; an absent one is every app by omission.
+      tokenSpec.setLabelSelector(
+          allApps ? "" : selector == null || selector.isBlank() ? null : selector);
       tokenSpec.setExpiresAt(expiresAt);
       tokenSpec.setDescription(description);
       token.setSpec(tokenSpec);
+      if (!allApps && (selector == null || selector.isBlank())) {
+        err()
+            .println(
+                "warning: token "
+                    + name
+                    + " covers every app of namespace "
+                    + kube.namespace()
+                    + ", apps created later included; narrow it with -l group=A, or pass"
+                    + " --all-apps to say you mean it");
+        err().flush();
+      }
       try (KubernetesClient client = kube.client()) {
         try {
           client.resource(token).create();
@@ -191,8 +210,7 @@ public class TokenCommand implements Runnable {
         try (Progress progress =
             Progress.start(err(), "waiting for the operator to issue token " + name)) {
           value =
-              new TokenIssuance(client, kube.namespace(), name)
-                  .await(t -> true, Duration.ofSeconds(timeoutSeconds));
+              new TokenIssuance(client, kube.namespace(), name).await(t -> true, waiting.timeout);
         }
         printValue(output, existing(client, name), value);
         return 0;
@@ -214,9 +232,7 @@ public class TokenCommand implements Runnable {
         Selector.parseTokenScope(selector);
       } catch (SelectorSyntaxException e) {
         throw CliException.usage(
-            "--label-selector: "
-                + e.getMessage()
-                + "; use kubectl syntax such as group=A or env in (prod,staging)");
+            "--label-selector: " + e.getMessage() + "; " + Selector.SYNTAX_HINT);
       }
     }
 
@@ -260,6 +276,7 @@ public class TokenCommand implements Runnable {
           return 0;
         }
         if (tokens.isEmpty()) {
+          KubeOptions.requireNamespace(client, kube.namespace());
           err().println("No tokens in namespace " + kube.namespace() + ".");
           err().flush();
           return 0;
@@ -267,12 +284,11 @@ public class TokenCommand implements Runnable {
         List<List<String>> rows = new ArrayList<>();
         for (AiToken token : tokens) {
           AiTokenStatus status = token.getStatus();
-          String selector = token.getSpec().getLabelSelector();
           rows.add(
               List.of(
                   token.getMetadata().getName(),
                   Objects.toString(token.getSpec().getRole(), ""),
-                  selector == null || selector.isBlank() ? "<all apps>" : selector,
+                  token.getSpec().scope(),
                   status == null ? "" : Objects.toString(status.getPhase(), ""),
                   status == null ? "" : Objects.toString(status.getMatchedApps(), ""),
                   status == null || status.getLastUsedAt() == null
@@ -299,12 +315,7 @@ public class TokenCommand implements Runnable {
     @Parameters(paramLabel = "<name>", description = "Name of the token.")
     String name;
 
-    @Option(
-        names = "--timeout",
-        paramLabel = "<seconds>",
-        defaultValue = "60",
-        description = "How long to wait for the operator. Default: ${DEFAULT-VALUE}.")
-    int timeoutSeconds;
+    @Mixin WaitOptions waiting;
 
     @Mixin OutputOptions output;
 
@@ -337,7 +348,7 @@ public class TokenCommand implements Runnable {
                       t ->
                           request.equals(t.getStatus().getRegenerateRequest())
                               && !Objects.equals(oldHash, t.getStatus().getTokenHash()),
-                      Duration.ofSeconds(timeoutSeconds));
+                      waiting.timeout);
         }
         printValue(output, existing(client, name), value);
         return 0;

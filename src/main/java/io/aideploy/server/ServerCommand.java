@@ -1,5 +1,6 @@
 package io.aideploy.server;
 
+import io.aideploy.config.KubeconfigCheck;
 import io.aideploy.config.Settings;
 import io.aideploy.config.SettingsOptions;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -52,6 +54,7 @@ public abstract class ServerCommand implements Callable<Integer> {
     Settings settings = options.toSettings();
     try {
       check(settings);
+      KubeconfigCheck.checkDefault(System::getenv, Path.of(System.getProperty("user.home")));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

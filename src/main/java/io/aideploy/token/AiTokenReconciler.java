@@ -105,7 +105,11 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
   public UpdateControl<AiToken> reconcile(AiToken token, Context<AiToken> context) {
     Secret secret = context.getSecondaryResource(Secret.class).orElse(null);
     IssuedValue issued = TokenSecrets.issued(secret, token.getStatus());
-    TokenRotation.Reason reason = rotation.decide(token, issued);
+    // An invalid spec never gets a value: whatever admission let through must not be served.
+    TokenRotation.Reason reason =
+        TokenStatusCalculator.invalidSpec(token) != null
+            ? TokenRotation.Reason.NONE
+            : rotation.decide(token, issued);
     // Not while a Pod could read the new value at once (see IssueHold): the app side deletes such
     // a Deployment once it sees this token, but both react to the token in no fixed order.
     List<IssueHold.Holder> holders =
@@ -114,7 +118,7 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
       issued = IssuedValue.generate(rotation.now(), TokenRotation.regenerateRequest(token));
       writeSecret(token, secret, issued, context);
       reportIssued(token, reason, issued);
-    } else if (reason == TokenRotation.Reason.NONE && !issued.described()) {
+    } else if (issued != null && issued.intact() && !issued.described()) {
       // Written before Secrets described themselves: the same value, now with its description.
       issued = issued.describedBySecret();
       writeSecret(token, secret, issued, context);

@@ -7,6 +7,7 @@ import io.aideploy.api.v1alpha1.Condition;
 import io.aideploy.api.v1alpha1.TokenPhase;
 import io.aideploy.labels.ReservedLabels;
 import io.aideploy.labels.Selector;
+import io.aideploy.labels.SelectorSyntaxException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -50,6 +51,7 @@ public final class TokenStatusCalculator {
     }
     status.setSecretName(TokenSecrets.secretName(token));
     status.setExpiresAt(token.getSpec().getExpiresAt());
+    status.setScope(token.getSpec().scope());
     status.setObservedGeneration(token.getMetadata().getGeneration());
     judge(token, status, previous, apps, now);
     if (!holders.isEmpty()) {
@@ -67,6 +69,24 @@ public final class TokenStatusCalculator {
     return status;
   }
 
+  /**
+   * Why the spec cannot be served, with what to do (the CLI's hint for a selector), or null when it
+   * can. An invalid spec never gets a value: whatever admission let through must not be served.
+   */
+  public static String invalidSpec(AiToken token) {
+    try {
+      Selector.parseTokenScope(token.getSpec().getLabelSelector());
+    } catch (SelectorSyntaxException e) {
+      return "spec.labelSelector: " + e.getMessage() + "; " + Selector.SYNTAX_HINT;
+    }
+    try {
+      TokenRotation.expiry(token);
+    } catch (IllegalArgumentException e) { // expiresAt passed the schema but is no real instant
+      return e.getMessage();
+    }
+    return null;
+  }
+
   /** Sets phase, matchedApps and the Ready condition. */
   private static void judge(
       AiToken token,
@@ -74,17 +94,15 @@ public final class TokenStatusCalculator {
       AiTokenStatus previous,
       Collection<AiApp> apps,
       Instant now) {
-    Selector selector;
-    boolean expired;
-    try {
-      selector = Selector.parseTokenScope(token.getSpec().getLabelSelector());
-      expired = TokenRotation.expiry(token).map(at -> !now.isBefore(at)).orElse(false);
-    } catch (IllegalArgumentException e) { // a SelectorSyntaxException, or a bad expiresAt
+    String invalid = invalidSpec(token);
+    if (invalid != null) {
       status.setPhase(TokenPhase.Invalid);
       status.setMatchedApps(0);
-      status.setConditions(List.of(ready(false, "Invalid", e.getMessage(), token, previous, now)));
+      status.setConditions(List.of(ready(false, "Invalid", invalid, token, previous, now)));
       return;
     }
+    Selector selector = Selector.parseTokenScope(token.getSpec().getLabelSelector());
+    boolean expired = TokenRotation.expiry(token).map(at -> !now.isBefore(at)).orElse(false);
     int matched =
         (int) apps.stream().filter(app -> selector.matches(ReservedLabels.effective(app))).count();
     status.setMatchedApps(matched);

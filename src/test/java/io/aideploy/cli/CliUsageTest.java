@@ -140,7 +140,13 @@ class CliUsageTest {
             "needs cluster access"),
         Arguments.of(
             List.of("app", "ls", "--kubeconfig", "/nonexistent/kubeconfig"),
-            "cannot read the kubeconfig"));
+            "--kubeconfig names /nonexistent/kubeconfig, which does not exist; pass --kubeconfig"),
+        Arguments.of(
+            List.of("token", "create", "t", "--role", "read", "--timeout", "soon"),
+            "'soon' is not a duration; write it as kubectl does: 90s, 2m, 1m30s"),
+        Arguments.of(
+            List.of("token", "create", "t", "--role", "read", "--all-apps", "-l", "a=b"),
+            "--all-apps and --label-selector exclude each other"));
   }
 
   @ParameterizedTest
@@ -183,5 +189,15 @@ class CliUsageTest {
     CliRun run = CliRun.of("generate-completion");
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("aideploy Bash Completion", "set-label", "regenerate");
+  }
+
+  @Test
+  void timeoutsAreWrittenAsKubectlTakesThem() {
+    WaitOptions.TimeoutConverter converter = new WaitOptions.TimeoutConverter();
+    assertThat(converter.convert("1s")).isEqualTo(java.time.Duration.ofSeconds(1));
+    assertThat(converter.convert("1m30s")).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(converter.convert("2m")).isEqualTo(java.time.Duration.ofMinutes(2));
+    assertThat(converter.convert("45")).isEqualTo(java.time.Duration.ofSeconds(45));
+    assertThat(CliRun.of("token", "create", "--help").out()).contains("--timeout=<duration>");
   }
 }

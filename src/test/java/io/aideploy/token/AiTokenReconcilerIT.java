@@ -11,6 +11,7 @@ import io.aideploy.api.v1alpha1.AiTokenStatus;
 import io.aideploy.api.v1alpha1.Role;
 import io.aideploy.api.v1alpha1.TokenPhase;
 import io.aideploy.crypto.TokenValue;
+import io.aideploy.labels.Selector;
 import io.aideploy.testing.LocalControlPlane;
 import io.aideploy.testing.LogCapture;
 import io.aideploy.testing.TestNamespaces;
@@ -447,12 +448,20 @@ class AiTokenReconcilerIT {
   }
 
   @Test
-  void anUnparsableSelectorMakesTheTokenInvalid() {
-    create("broken", Role.Reader, "group in (a", null);
+  void anUnparsableSelectorMakesTheTokenInvalidAndGetsNoValue() {
+    // Past the CRD's rule, which cannot count: a label value longer than 63 characters.
+    String tooLong = "group=" + "a".repeat(64);
+    create("broken", Role.Reader, tooLong, null);
     AiTokenStatus status =
         awaitStatus("broken", s -> s.getPhase() == TokenPhase.Invalid).getStatus();
-    assertThat(status.getConditions().get(0).getMessage()).contains("group in (a");
+    assertThat(status.getConditions().get(0).getMessage())
+        .startsWith("spec.labelSelector: ")
+        .contains("63")
+        .endsWith(Selector.SYNTAX_HINT);
     assertThat(status.getConditions().get(0).getStatus()).isEqualTo("False");
+    assertThat(status.getTokenHash()).isNull();
+    // The reconcile that judged it is over, and wrote no value.
+    assertThat(client.secrets().inNamespace(namespace).withName("broken").get()).isNull();
     await().atMost(WAIT).until(() -> hasEvent("Invalid"));
 
     editToken(
@@ -461,7 +470,8 @@ class AiTokenReconcilerIT {
           t.getSpec().setLabelSelector("group in (a)");
           return t;
         });
-    awaitStatus("broken", s -> s.getPhase() == TokenPhase.Ready);
+    awaitStatus("broken", s -> s.getPhase() == TokenPhase.Ready && s.getTokenHash() != null);
+    assertThat(secretValue("broken")).isNotNull();
   }
 
   @Test

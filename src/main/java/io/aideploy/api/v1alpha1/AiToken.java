@@ -24,7 +24,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Selector",
-    jsonPath = ".spec.labelSelector",
+    jsonPath = ".status.scope",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Phase",

@@ -38,6 +38,11 @@ public class AiTokenStatus {
           + " replica.")
   private String sessionsNotBefore;
 
+  @JsonPropertyDescription(
+      "What the token covers, as the Selector column shows it: spec.labelSelector, or <all apps>"
+          + " when that is empty or unset.")
+  private String scope;
+
   @JsonPropertyDescription("Number of AiApps the token's selector currently matches.")
   private Integer matchedApps;
 
@@ -115,6 +120,14 @@ public class AiTokenStatus {
     this.sessionsNotBefore = sessionsNotBefore;
   }
 
+  public String getScope() {
+    return scope;
+  }
+
+  public void setScope(String scope) {
+    this.scope = scope;
+  }
+
   public Integer getMatchedApps() {
     return matchedApps;
   }
@@ -158,6 +171,7 @@ public class AiTokenStatus {
         && Objects.equals(expiresAt, s.expiresAt)
         && Objects.equals(lastUsedAt, s.lastUsedAt)
         && Objects.equals(sessionsNotBefore, s.sessionsNotBefore)
+        && Objects.equals(scope, s.scope)
         && Objects.equals(matchedApps, s.matchedApps)
         && Objects.equals(regenerateRequest, s.regenerateRequest)
         && Objects.equals(conditions, s.conditions)
