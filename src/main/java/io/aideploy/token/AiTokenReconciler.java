@@ -29,6 +29,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -110,12 +111,23 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
         TokenStatusCalculator.invalidSpec(token) != null
             ? TokenRotation.Reason.NONE
             : rotation.decide(token, issued);
+    IssuedValue.Previous replaced = null;
+    if (reason == TokenRotation.Reason.REGENERATE_REQUESTED) {
+      try {
+        replaced = previousWorkingOn(issued, TokenRotation.grace(token));
+      } catch (IllegalArgumentException e) {
+        // Cutting every client off at once is what a grace period was asked to avoid: wait.
+        events.warning(token, "RegenerateRefused", e.getMessage());
+        reason = TokenRotation.Reason.NONE;
+      }
+    }
     // Not while a Pod could read the new value at once (see IssueHold): the app side deletes such
     // a Deployment once it sees this token, but both react to the token in no fixed order.
     List<IssueHold.Holder> holders =
         reason == TokenRotation.Reason.NONE ? List.of() : holders(token, context.getClient());
     if (reason != TokenRotation.Reason.NONE && holders.isEmpty()) {
-      issued = IssuedValue.generate(rotation.now(), TokenRotation.regenerateRequest(token));
+      issued =
+          IssuedValue.generate(rotation.now(), TokenRotation.regenerateRequest(token), replaced);
       writeSecret(token, secret, issued, context);
       reportIssued(token, reason, issued);
     } else if (issued != null && issued.intact() && !issued.described()) {
@@ -144,6 +156,13 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
       control = UpdateControl.patchStatus(token);
     }
     Optional<Duration> recheck = untilExpiry(token).map(d -> d.plus(EXPIRY_MARGIN));
+    // Clear the previous value from the status when its time is up (the gateway refuses it by
+    // the clock already).
+    Optional<Duration> untilPreviousEnds = untilPreviousEnds(issued);
+    if (untilPreviousEnds.isPresent()
+        && recheck.map(d -> d.compareTo(untilPreviousEnds.get()) > 0).orElse(true)) {
+      recheck = untilPreviousEnds;
+    }
     if (!holders.isEmpty()) {
       Duration retry = IssueHold.retryAfter(heldFor(status));
       recheck = Optional.of(recheck.filter(d -> d.compareTo(retry) < 0).orElse(retry));
@@ -225,6 +244,25 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
         .filter(c -> Condition.READY.equals(c.getType()))
         .findFirst()
         .orElse(null);
+  }
+
+  /** The current value, working on for {@code grace} after it is replaced; null for no grace. */
+  private IssuedValue.Previous previousWorkingOn(IssuedValue current, Duration grace) {
+    if (grace.isZero() || current == null || !current.intact()) {
+      return null;
+    }
+    return new IssuedValue.Previous(
+        current.hash(), rotation.now().plus(grace).truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  private Optional<Duration> untilPreviousEnds(IssuedValue issued) {
+    if (issued == null || issued.previous() == null) {
+      return Optional.empty();
+    }
+    Instant now = rotation.now();
+    return issued.previous().worksAt(now)
+        ? Optional.of(Duration.between(now, issued.previous().validUntil()).plus(EXPIRY_MARGIN))
+        : Optional.empty();
   }
 
   private Optional<Duration> untilExpiry(AiToken token) {

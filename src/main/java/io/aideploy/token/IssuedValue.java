@@ -11,20 +11,38 @@ import java.time.temporal.ChronoUnit;
  * @param hash {@code sha256:<hex>} the Secret says its value has (null if it says nothing)
  * @param issuedAt when the value was issued
  * @param answers the regenerate request the value answers, or null
+ * @param previous the value it replaced, while that one keeps working for a grace period; or null
  * @param described whether the Secret carries this description itself (false for a Secret written
  *     before Secrets described themselves, read with the description its token's status kept)
  */
 public record IssuedValue(
-    String value, String hash, String issuedAt, String answers, boolean described) {
+    String value,
+    String hash,
+    String issuedAt,
+    String answers,
+    Previous previous,
+    boolean described) {
 
-  /** A new random value, issued now in answer to {@code answers}. */
-  public static IssuedValue generate(Instant now, String answers) {
+  /** A replaced value that still works until {@code validUntil} (exclusive). */
+  public record Previous(String hash, Instant validUntil) {
+    /** Whether it still works at {@code now}. */
+    public boolean worksAt(Instant now) {
+      return now.isBefore(validUntil);
+    }
+  }
+
+  /**
+   * A new random value, issued now in answer to {@code answers}, the value it replaces working on
+   * as {@code previous} says (null: not at all).
+   */
+  public static IssuedValue generate(Instant now, String answers, Previous previous) {
     String value = TokenValue.generate();
     return new IssuedValue(
         value,
         TokenValue.hash(value),
         now.truncatedTo(ChronoUnit.SECONDS).toString(),
         answers,
+        previous,
         true);
   }
 
@@ -43,7 +61,7 @@ public record IssuedValue(
 
   /** The same value, now described by the Secret itself. */
   public IssuedValue describedBySecret() {
-    return new IssuedValue(value, hash, issuedAt, answers, true);
+    return new IssuedValue(value, hash, issuedAt, answers, previous, true);
   }
 
   /** Never the value: a record's default toString would print it. */

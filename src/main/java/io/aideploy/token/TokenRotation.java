@@ -2,6 +2,7 @@ package io.aideploy.token;
 
 import io.aideploy.api.v1alpha1.AiToken;
 import io.aideploy.api.v1alpha1.AiTokenStatus;
+import io.aideploy.config.KubectlDuration;
 import io.aideploy.kube.Rfc3339;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,6 +61,41 @@ public final class TokenRotation {
       return Reason.REGENERATE_REQUESTED;
     }
     return Reason.NONE;
+  }
+
+  /** The longest grace period a regeneration may give the previous value. */
+  public static final Duration MAX_GRACE = Duration.ofDays(7);
+
+  /**
+   * How long the previous value keeps working after the regeneration requested now: the
+   * regenerate-grace annotation, zero when absent.
+   *
+   * @throws IllegalArgumentException if the annotation is no duration, or longer than {@link
+   *     #MAX_GRACE}
+   */
+  public static Duration grace(AiToken token) {
+    Map<String, String> annotations = token.getMetadata().getAnnotations();
+    String text = annotations == null ? null : annotations.get(AiToken.REGENERATE_GRACE_ANNOTATION);
+    if (text == null || text.isBlank()) {
+      return Duration.ZERO;
+    }
+    Duration grace =
+        KubectlDuration.parse(text)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        AiToken.REGENERATE_GRACE_ANNOTATION
+                            + " must be a duration such as 10m or 1h30m, not '"
+                            + text
+                            + "'; the regeneration waits until it is fixed"));
+    if (grace.compareTo(MAX_GRACE) > 0) {
+      throw new IllegalArgumentException(
+          AiToken.REGENERATE_GRACE_ANNOTATION
+              + " is at most 168h, not '"
+              + text
+              + "'; the regeneration waits until it is fixed");
+    }
+    return grace;
   }
 
   /** The value of the regenerate annotation, or null. */

@@ -3,10 +3,12 @@ package io.aideploy.token;
 import io.aideploy.api.v1alpha1.AiToken;
 import io.aideploy.api.v1alpha1.AiTokenStatus;
 import io.aideploy.crypto.TokenValue;
+import io.aideploy.kube.Rfc3339;
 import io.aideploy.labels.ReservedLabels;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,6 +32,12 @@ public final class TokenSecrets {
   /** The value of the token's regenerate annotation that this value answers, if any. */
   public static final String ANSWERS_ANNOTATION = "aideploy.io/regenerate-request";
 
+  /** {@code sha256:<hex>} of the value this one replaced, while that one works on. */
+  public static final String PREVIOUS_HASH_ANNOTATION = "aideploy.io/previous-token-hash";
+
+  /** Until when (RFC 3339, seconds) the replaced value works. */
+  public static final String PREVIOUS_UNTIL_ANNOTATION = "aideploy.io/previous-valid-until";
+
   /** Label naming the AiToken, so that Secret events find their token. */
   public static final String TOKEN_LABEL = "aideploy.io/token";
 
@@ -47,6 +55,10 @@ public final class TokenSecrets {
     annotations.put(ISSUED_AT_ANNOTATION, issued.issuedAt());
     if (issued.answers() != null) {
       annotations.put(ANSWERS_ANNOTATION, issued.answers());
+    }
+    if (issued.previous() != null) {
+      annotations.put(PREVIOUS_HASH_ANNOTATION, issued.previous().hash());
+      annotations.put(PREVIOUS_UNTIL_ANNOTATION, issued.previous().validUntil().toString());
     }
     return new SecretBuilder()
         .withNewMetadata()
@@ -93,14 +105,37 @@ public final class TokenSecrets {
         && status.getTokenHash() != null
         && TokenValue.matchesHash(value, status.getTokenHash())) {
       return new IssuedValue(
-          value, status.getTokenHash(), status.getIssuedAt(), status.getRegenerateRequest(), false);
+          value,
+          status.getTokenHash(),
+          status.getIssuedAt(),
+          status.getRegenerateRequest(),
+          null,
+          false);
+    }
+    if (annotations == null) {
+      return new IssuedValue(value, null, null, null, null, true);
     }
     return new IssuedValue(
         value,
         hash,
-        annotations == null ? null : annotations.get(ISSUED_AT_ANNOTATION),
-        annotations == null ? null : annotations.get(ANSWERS_ANNOTATION),
+        annotations.get(ISSUED_AT_ANNOTATION),
+        annotations.get(ANSWERS_ANNOTATION),
+        previous(annotations),
         true);
+  }
+
+  /** The replaced value that works on, as the annotations say; null if they say nothing valid. */
+  private static IssuedValue.Previous previous(Map<String, String> annotations) {
+    String hash = annotations.get(PREVIOUS_HASH_ANNOTATION);
+    String until = annotations.get(PREVIOUS_UNTIL_ANNOTATION);
+    if (hash == null || until == null) {
+      return null;
+    }
+    try {
+      return new IssuedValue.Previous(hash, Rfc3339.parse(until));
+    } catch (DateTimeParseException e) {
+      return null; // unreadable: the replaced value does not work on
+    }
   }
 
   /** The value a Secret holds, or null when it has none (or is not a token Secret). */

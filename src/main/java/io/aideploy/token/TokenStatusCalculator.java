@@ -41,6 +41,10 @@ public final class TokenStatusCalculator {
       status.setTokenPrefix(issued.prefix());
       status.setIssuedAt(issued.issuedAt());
       status.setRegenerateRequest(issued.answers());
+      if (issued.previous() != null && issued.previous().worksAt(now)) {
+        status.setPreviousTokenHash(issued.previous().hash());
+        status.setPreviousValueValidUntil(issued.previous().validUntil().toString());
+      }
     } else {
       // Held: the previous value's fields stay, so that the same reason is found again; the
       // gateway refuses the token meanwhile, as it is not Ready.

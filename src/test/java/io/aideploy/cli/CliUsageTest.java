@@ -109,6 +109,10 @@ class CliUsageTest {
                 "token", "create", "t", "--role", "read", "--expires-at", "2001-01-01T00:00:00Z"),
             "is in the past"),
         Arguments.of(
+            List.of("token", "regenerate", "t", "--grace", "ten minutes"),
+            "--grace must be a duration such as 10m"),
+        Arguments.of(List.of("token", "regenerate", "t", "--grace", "169h"), "at most 168h"),
+        Arguments.of(
             List.of("token", "create", "t", "--role", "read", "-l", "group in (a"),
             "--label-selector"),
         Arguments.of(

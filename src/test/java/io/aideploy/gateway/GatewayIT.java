@@ -28,6 +28,7 @@ import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,6 +166,31 @@ class GatewayIT {
 
     TestResources.setPhase(client, ns, "regen", TokenPhase.Invalid);
     awaitAuth(uid(app), fresh, 401);
+  }
+
+  @Test
+  void aReplacedValueWorksUntilItsGracePeriodEndsOnTheGatewaysClock() {
+    AiApp app = createApp(client, ns, "app", Map.of(), Access.Token);
+    String old = createToken(client, ns, "graceful", Role.Reader, null, null);
+    awaitAuth(uid(app), old, 200);
+    Instant until = clock.instant().plus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.SECONDS);
+    String fresh = TestResources.publishNewValueKeepingTheOld(client, ns, "graceful", until);
+    awaitAuth(uid(app), fresh, 200);
+    assertThat(auth(uid(app), old).status()).isEqualTo(200);
+
+    // No event comes: the gateway's clock alone ends the old value, at the stated instant.
+    clock.set(until.minusSeconds(1));
+    assertThat(auth(uid(app), old).status()).isEqualTo(200);
+    clock.set(until);
+    assertThat(auth(uid(app), old).status()).isEqualTo(401);
+    assertThat(auth(uid(app), fresh).status()).isEqualTo(200);
+
+    // Deleting the token ends both at once, grace or not.
+    clock.set(until.minusSeconds(60));
+    assertThat(auth(uid(app), old).status()).isEqualTo(200);
+    client.resources(AiToken.class).inNamespace(ns).withName("graceful").delete();
+    awaitAuth(uid(app), fresh, 401);
+    assertThat(auth(uid(app), old).status()).isEqualTo(401);
   }
 
   @Test

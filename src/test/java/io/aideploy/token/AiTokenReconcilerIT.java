@@ -142,6 +142,62 @@ class AiTokenReconcilerIT {
   }
 
   @Test
+  void aRegenerationWithAGracePeriodKeepsThePreviousValueStated() {
+    create("graceful", Role.Reader, "group=A", null);
+    String first =
+        awaitStatus("graceful", s -> s.getTokenHash() != null).getStatus().getTokenHash();
+
+    editToken(
+        "graceful",
+        t -> {
+          t.getMetadata()
+              .setAnnotations(
+                  Map.of(
+                      AiToken.REGENERATE_ANNOTATION, "r1",
+                      AiToken.REGENERATE_GRACE_ANNOTATION, "10m"));
+          return t;
+        });
+    Instant asked = Instant.now();
+    AiTokenStatus rotated =
+        awaitStatus("graceful", s -> s.getTokenHash() != null && !s.getTokenHash().equals(first))
+            .getStatus();
+    assertThat(rotated.getPreviousTokenHash()).isEqualTo(first);
+    Instant until = Instant.parse(rotated.getPreviousValueValidUntil());
+    assertThat(until)
+        .isAfter(asked.plus(Duration.ofMinutes(9)))
+        .isBefore(Instant.now().plus(Duration.ofMinutes(10)).plusSeconds(1));
+    Secret secret = client.secrets().inNamespace(namespace).withName("graceful").get();
+    assertThat(secret.getMetadata().getAnnotations())
+        .containsEntry(TokenSecrets.PREVIOUS_HASH_ANNOTATION, first)
+        .containsEntry(TokenSecrets.PREVIOUS_UNTIL_ANNOTATION, until.toString());
+
+    // A grace that is no duration: no new value (the clients would all be cut off), and why.
+    String second = rotated.getTokenHash();
+    editToken(
+        "graceful",
+        t -> {
+          t.getMetadata().getAnnotations().put(AiToken.REGENERATE_ANNOTATION, "r2");
+          t.getMetadata().getAnnotations().put(AiToken.REGENERATE_GRACE_ANNOTATION, "ten minutes");
+          return t;
+        });
+    await().atMost(WAIT).until(() -> hasEvent("RegenerateRefused"));
+    operator.reconciles().awaitReconciled(token("graceful"));
+    assertThat(token("graceful").getStatus().getTokenHash()).isEqualTo(second);
+
+    // A regeneration without grace ends the previous value too: only the newest stays.
+    editToken(
+        "graceful",
+        t -> {
+          t.getMetadata().getAnnotations().remove(AiToken.REGENERATE_GRACE_ANNOTATION);
+          return t;
+        });
+    AiTokenStatus third =
+        awaitStatus("graceful", s -> !second.equals(s.getTokenHash())).getStatus();
+    assertThat(third.getPreviousTokenHash()).isNull();
+    assertThat(third.getPreviousValueValidUntil()).isNull();
+  }
+
+  @Test
   void theGatewaysSignOutSurvivesTheOperatorsStatusWrites() {
     create("signed-out", Role.Reader, null, null);
     awaitStatus("signed-out", s -> s.getTokenHash() != null);

@@ -38,7 +38,8 @@ class TokenRotationTest {
 
   /** What a Secret written by the operator holds, answering {@code answers}. */
   private IssuedValue secretHolding(String value, String answers) {
-    return new IssuedValue(value, TokenValue.hash(value), "2027-03-01T11:00:00Z", answers, true);
+    return new IssuedValue(
+        value, TokenValue.hash(value), "2027-03-01T11:00:00Z", answers, null, true);
   }
 
   @Test
@@ -79,11 +80,11 @@ class TokenRotationTest {
         .isEqualTo(Reason.SECRET_MISSING);
     // A value written by someone else does not match the Secret's description of it...
     IssuedValue replaced =
-        new IssuedValue(TokenValue.generate(), hash, "2027-03-01T11:00:00Z", null, true);
+        new IssuedValue(TokenValue.generate(), hash, "2027-03-01T11:00:00Z", null, null, true);
     assertThat(rotation.decide(token(hash, null, null, null), replaced))
         .isEqualTo(Reason.SECRET_CHANGED);
     // ...nor does a Secret that describes nothing.
-    IssuedValue undescribed = new IssuedValue("garbage", null, null, null, true);
+    IssuedValue undescribed = new IssuedValue("garbage", null, null, null, null, true);
     assertThat(rotation.decide(token(hash, null, null, null), undescribed))
         .isEqualTo(Reason.SECRET_CHANGED);
     assertThat(rotation.decide(token(null, null, null, null), undescribed))

@@ -22,7 +22,7 @@ class TokenSecretsTest {
 
   @Test
   void aSecretDescribesTheValueItHolds() {
-    IssuedValue issued = IssuedValue.generate(NOW, "r1");
+    IssuedValue issued = IssuedValue.generate(NOW, "r1", null);
     Secret secret = TokenSecrets.build(token(), issued);
 
     assertThat(secret.getMetadata().getAnnotations())
@@ -37,7 +37,7 @@ class TokenSecretsTest {
 
   @Test
   void anOlderSecretIsReadWithTheDescriptionItsStatusKept() {
-    IssuedValue issued = IssuedValue.generate(NOW, null);
+    IssuedValue issued = IssuedValue.generate(NOW, null, null);
     Secret old = TokenSecrets.build(token(), issued);
     old.getMetadata().setAnnotations(null);
     AiTokenStatus status = new AiTokenStatus();
@@ -59,7 +59,7 @@ class TokenSecretsTest {
   @Test
   void noValueNoIssue() {
     assertThat(TokenSecrets.issued(null, null)).isNull();
-    Secret empty = TokenSecrets.build(token(), IssuedValue.generate(NOW, null));
+    Secret empty = TokenSecrets.build(token(), IssuedValue.generate(NOW, null, null));
     empty.setData(null);
     assertThat(TokenSecrets.issued(empty, null)).isNull();
   }

@@ -38,7 +38,7 @@ class TokenStatusCalculatorTest {
 
   @Test
   void theValueFieldsComeFromTheSecretAndTheRestFromTheApps() {
-    IssuedValue issued = IssuedValue.generate(NOW, "r2");
+    IssuedValue issued = IssuedValue.generate(NOW, "r2", null);
     List<AiApp> apps = List.of(app("a", Map.of("group", "A")), app("b", Map.of("group", "B")));
 
     AiTokenStatus status =
@@ -57,7 +57,7 @@ class TokenStatusCalculatorTest {
 
   @Test
   void expiredAtTheInstantItselfAndInvalidOnABadSelector() {
-    IssuedValue issued = IssuedValue.generate(NOW, null);
+    IssuedValue issued = IssuedValue.generate(NOW, null, null);
     assertThat(
             TokenStatusCalculator.compute(
                     token(null, "2027-03-01T12:00:00Z"), issued, List.of(), List.of(), NOW)

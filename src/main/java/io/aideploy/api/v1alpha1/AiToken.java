@@ -46,6 +46,12 @@ public class AiToken extends CustomResource<AiTokenSpec, AiTokenStatus> implemen
   /** Changing this annotation's value asks the operator for a new token value. */
   public static final String REGENERATE_ANNOTATION = "aideploy.io/regenerate";
 
+  /**
+   * How long the previous value keeps working after a regeneration that this annotation comes with
+   * (a kubectl duration such as {@code 10m}; at most {@code 168h}). Absent: not at all.
+   */
+  public static final String REGENERATE_GRACE_ANNOTATION = "aideploy.io/regenerate-grace";
+
   @Override
   @Required
   public AiTokenSpec getSpec() {

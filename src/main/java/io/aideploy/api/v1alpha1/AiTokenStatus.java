@@ -25,6 +25,16 @@ public class AiTokenStatus {
   @JsonPropertyDescription("When the current value was issued (RFC 3339).")
   private String issuedAt;
 
+  @JsonPropertyDescription(
+      "sha256:<hex> of the previous value while it still works after a regeneration with a grace"
+          + " period (annotation aideploy.io/regenerate-grace); absent otherwise.")
+  private String previousTokenHash;
+
+  @JsonPropertyDescription(
+      "Until when (RFC 3339) the previous value still works; the gateway refuses it from this"
+          + " instant on.")
+  private String previousValueValidUntil;
+
   @JsonPropertyDescription("When the token stops working (RFC 3339), copied from spec.expiresAt.")
   private String expiresAt;
 
@@ -94,6 +104,22 @@ public class AiTokenStatus {
 
   public void setIssuedAt(String issuedAt) {
     this.issuedAt = issuedAt;
+  }
+
+  public String getPreviousTokenHash() {
+    return previousTokenHash;
+  }
+
+  public void setPreviousTokenHash(String previousTokenHash) {
+    this.previousTokenHash = previousTokenHash;
+  }
+
+  public String getPreviousValueValidUntil() {
+    return previousValueValidUntil;
+  }
+
+  public void setPreviousValueValidUntil(String previousValueValidUntil) {
+    this.previousValueValidUntil = previousValueValidUntil;
   }
 
   public String getExpiresAt() {
@@ -168,6 +194,8 @@ public class AiTokenStatus {
         && Objects.equals(tokenHash, s.tokenHash)
         && Objects.equals(tokenPrefix, s.tokenPrefix)
         && Objects.equals(issuedAt, s.issuedAt)
+        && Objects.equals(previousTokenHash, s.previousTokenHash)
+        && Objects.equals(previousValueValidUntil, s.previousValueValidUntil)
         && Objects.equals(expiresAt, s.expiresAt)
         && Objects.equals(lastUsedAt, s.lastUsedAt)
         && Objects.equals(sessionsNotBefore, s.sessionsNotBefore)
