@@ -7,6 +7,9 @@ import io.aideploy.cli.TokenCommand;
 import io.aideploy.config.LogLevels;
 import io.aideploy.gateway.GatewayCommand;
 import io.aideploy.operator.OperatorCommand;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,11 +58,24 @@ public class Main implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");
   }
 
+  /** The version Maven wrote into version.properties when it built these classes. */
   static class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"aideploy " + (version == null ? "development build" : version)};
+      Properties build = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          build.load(in);
+        }
+      } catch (IOException e) {
+        // reported as below
+      }
+      String version = build.getProperty("version", "");
+      // Unfiltered (classes built outside Maven): the placeholder is still there.
+      return new String[] {
+        "aideploy "
+            + (version.isBlank() || version.startsWith("${") ? "development build" : version)
+      };
     }
   }
 }

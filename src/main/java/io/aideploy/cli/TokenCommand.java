@@ -299,7 +299,9 @@ public class TokenCommand implements Runnable {
         OutputOptions.table(
             out(),
             List.of("NAME", "ROLE", "SELECTOR", "PHASE", "APPS", "LAST USED", "PREFIX"),
-            rows);
+            rows,
+            3,
+            Colour.forThisProcess());
         return 0;
       }
     }
