@@ -7,8 +7,10 @@ import io.aideploy.cli.TokenCommand;
 import io.aideploy.config.LogLevels;
 import io.aideploy.gateway.GatewayCommand;
 import io.aideploy.operator.OperatorCommand;
+import io.aideploy.server.ServerSettings;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Properties;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -49,6 +51,9 @@ public class Main implements Runnable {
     CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
     completion.getCommandSpec().usageMessage().hidden(false);
     cli.addSubcommand(completion);
+    for (String server : List.of("operator", "gateway", "all")) {
+      ServerSettings.describe(cli.getSubcommands().get(server));
+    }
     CliErrors errors = new CliErrors();
     return cli.setExecutionExceptionHandler(errors).setParameterExceptionHandler(errors);
   }
