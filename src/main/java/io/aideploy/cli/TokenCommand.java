@@ -4,6 +4,7 @@ import io.aideploy.api.v1alpha1.AiToken;
 import io.aideploy.api.v1alpha1.AiTokenSpec;
 import io.aideploy.api.v1alpha1.AiTokenStatus;
 import io.aideploy.api.v1alpha1.Role;
+import io.aideploy.kube.Rfc3339;
 import io.aideploy.labels.Selector;
 import io.aideploy.labels.SelectorSyntaxException;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -13,7 +14,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -232,7 +232,7 @@ public class TokenCommand implements Runnable {
         Selector.parseTokenScope(selector);
       } catch (SelectorSyntaxException e) {
         throw CliException.usage(
-            "--label-selector: " + e.getMessage() + "; " + Selector.SYNTAX_HINT);
+            "--label-selector: " + e.getMessage() + "; " + AiTokenSpec.SELECTOR_SYNTAX_HINT);
       }
     }
 
@@ -240,16 +240,16 @@ public class TokenCommand implements Runnable {
       if (expiresAt == null) {
         return;
       }
-      OffsetDateTime time;
+      Instant time;
       try {
-        time = OffsetDateTime.parse(expiresAt);
+        time = Rfc3339.parse(expiresAt);
       } catch (DateTimeParseException e) {
         throw CliException.usage(
             "--expires-at must be an RFC 3339 time such as 2027-01-31T00:00:00Z, not '"
                 + expiresAt
                 + "'");
       }
-      if (!time.toInstant().isAfter(Instant.now())) {
+      if (!time.isAfter(Instant.now())) {
         throw CliException.usage("--expires-at " + expiresAt + " is in the past");
       }
     }

@@ -6,7 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 
 /**
- * The access rules of SPEC section 5, on the index alone: which token a credential stands for, and
+ * The access rules of docs/gateway.md, on the index alone: which token a credential stands for, and
  * whether that token may reach an app. Every path that is not a clear yes is a no.
  */
 final class Authorizer {

@@ -3,10 +3,10 @@ package io.aideploy.gateway;
 import io.aideploy.api.v1alpha1.AiToken;
 import io.aideploy.api.v1alpha1.Role;
 import io.aideploy.api.v1alpha1.TokenPhase;
+import io.aideploy.kube.Rfc3339;
 import io.aideploy.labels.Selector;
 import io.aideploy.labels.SelectorSyntaxException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -102,7 +102,7 @@ record TokenEntry(
   }
 
   private static Instant parse(String text) {
-    return text == null || text.isBlank() ? null : OffsetDateTime.parse(text.trim()).toInstant();
+    return text == null || text.isBlank() ? null : Rfc3339.parse(text);
   }
 
   private static Instant earlier(Instant a, Instant b) {

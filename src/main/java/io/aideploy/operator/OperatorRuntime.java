@@ -2,6 +2,7 @@ package io.aideploy.operator;
 
 import io.aideploy.app.AiAppReconciler;
 import io.aideploy.config.Settings;
+import io.aideploy.kube.EventRecorder;
 import io.aideploy.server.Component;
 import io.aideploy.token.AiTokenReconciler;
 import io.aideploy.token.TokenRotation;

@@ -3,7 +3,6 @@ package io.aideploy.server;
 import io.aideploy.config.KubeconfigCheck;
 import io.aideploy.config.Settings;
 import io.aideploy.config.SettingsOptions;
-import io.aideploy.operator.ManagementServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;

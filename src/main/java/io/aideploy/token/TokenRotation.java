@@ -2,13 +2,11 @@ package io.aideploy.token;
 
 import io.aideploy.api.v1alpha1.AiToken;
 import io.aideploy.api.v1alpha1.AiTokenStatus;
-import io.aideploy.crypto.TokenValue;
+import io.aideploy.kube.Rfc3339;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -44,23 +42,22 @@ public final class TokenRotation {
   }
 
   /**
-   * Decides from the token and the value its Secret holds ({@code null} when the Secret or its key
-   * is missing).
+   * Decides from the token and what its Secret holds ({@code null} when the Secret or its value is
+   * missing). The Secret, not the token's status, says which value was issued and which request it
+   * answers: a status write that failed after the Secret was written changes nothing here. The
+   * status only tells a first issue from a lost Secret.
    */
-  public Reason decide(AiToken token, String secretValue) {
-    AiTokenStatus status = token.getStatus();
-    if (status == null || status.getTokenHash() == null) {
-      return Reason.FIRST_ISSUE;
+  public Reason decide(AiToken token, IssuedValue issued) {
+    if (issued == null || !issued.intact()) {
+      AiTokenStatus status = token.getStatus();
+      if (status == null || status.getTokenHash() == null) {
+        return Reason.FIRST_ISSUE;
+      }
+      return issued == null ? Reason.SECRET_MISSING : Reason.SECRET_CHANGED;
     }
     String requested = regenerateRequest(token);
-    if (requested != null && !requested.equals(status.getRegenerateRequest())) {
+    if (requested != null && !requested.equals(issued.answers())) {
       return Reason.REGENERATE_REQUESTED;
-    }
-    if (secretValue == null) {
-      return Reason.SECRET_MISSING;
-    }
-    if (!TokenValue.matchesHash(secretValue, status.getTokenHash())) {
-      return Reason.SECRET_CHANGED;
     }
     return Reason.NONE;
   }
@@ -83,8 +80,7 @@ public final class TokenRotation {
       return Optional.empty();
     }
     try {
-      // RFC 3339 allows a lower-case t and z; java.time does not.
-      return Optional.of(OffsetDateTime.parse(expiresAt.toUpperCase(Locale.ROOT)).toInstant());
+      return Optional.of(Rfc3339.parse(expiresAt));
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("spec.expiresAt is not a valid date-time: " + expiresAt);
     }

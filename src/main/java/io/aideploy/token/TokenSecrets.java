@@ -1,17 +1,34 @@
 package io.aideploy.token;
 
 import io.aideploy.api.v1alpha1.AiToken;
+import io.aideploy.api.v1alpha1.AiTokenStatus;
+import io.aideploy.crypto.TokenValue;
 import io.aideploy.labels.ReservedLabels;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 
-/** The Secret that holds a token's value: its name, its shape, and reading the value back. */
+/**
+ * The Secret that holds a token's value: its name, its shape, and reading it back. The Secret
+ * describes the value it holds in annotations (its hash, when it was issued, which regenerate
+ * request it answers), as cert-manager's certificate Secrets do, so that the token's status can be
+ * derived from it and a failed status write never leads to a second value.
+ */
 public final class TokenSecrets {
   public static final String TYPE = "aideploy.io/token";
   public static final String KEY = "token";
+
+  /** {@code sha256:<hex>} of the value the Secret holds, as in the token's status. */
+  public static final String HASH_ANNOTATION = "aideploy.io/token-hash";
+
+  /** When the value was issued (RFC 3339, seconds). */
+  public static final String ISSUED_AT_ANNOTATION = "aideploy.io/issued-at";
+
+  /** The value of the token's regenerate annotation that this value answers, if any. */
+  public static final String ANSWERS_ANNOTATION = "aideploy.io/regenerate-request";
 
   /** Label naming the AiToken, so that Secret events find their token. */
   public static final String TOKEN_LABEL = "aideploy.io/token";
@@ -23,12 +40,19 @@ public final class TokenSecrets {
     return token.getMetadata().getName();
   }
 
-  /** A Secret holding {@code value}, owned by {@code token}. */
-  public static Secret build(AiToken token, String value) {
+  /** A Secret holding {@code issued}, owned by {@code token}. */
+  public static Secret build(AiToken token, IssuedValue issued) {
+    Map<String, String> annotations = new HashMap<>();
+    annotations.put(HASH_ANNOTATION, issued.hash());
+    annotations.put(ISSUED_AT_ANNOTATION, issued.issuedAt());
+    if (issued.answers() != null) {
+      annotations.put(ANSWERS_ANNOTATION, issued.answers());
+    }
     return new SecretBuilder()
         .withNewMetadata()
         .withName(secretName(token))
         .withNamespace(token.getMetadata().getNamespace())
+        .withAnnotations(annotations)
         .withLabels(
             Map.of(
                 ReservedLabels.MANAGED_BY,
@@ -46,8 +70,37 @@ public final class TokenSecrets {
         .endMetadata()
         .withType(TYPE)
         .withImmutable(false)
-        .addToData(KEY, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)))
+        .addToData(
+            KEY,
+            Base64.getEncoder().encodeToString(issued.value().getBytes(StandardCharsets.UTF_8)))
         .build();
+  }
+
+  /**
+   * What {@code secret} says it holds, or null when it holds no value. A Secret written before
+   * Secrets described themselves is read with the description the token's status kept for it, when
+   * its value is the one that status names.
+   */
+  public static IssuedValue issued(Secret secret, AiTokenStatus status) {
+    String value = value(secret);
+    if (value == null) {
+      return null;
+    }
+    Map<String, String> annotations = secret.getMetadata().getAnnotations();
+    String hash = annotations == null ? null : annotations.get(HASH_ANNOTATION);
+    if (hash == null
+        && status != null
+        && status.getTokenHash() != null
+        && TokenValue.matchesHash(value, status.getTokenHash())) {
+      return new IssuedValue(
+          value, status.getTokenHash(), status.getIssuedAt(), status.getRegenerateRequest(), false);
+    }
+    return new IssuedValue(
+        value,
+        hash,
+        annotations == null ? null : annotations.get(ISSUED_AT_ANNOTATION),
+        annotations == null ? null : annotations.get(ANSWERS_ANNOTATION),
+        true);
   }
 
   /** The value a Secret holds, or null when it has none (or is not a token Secret). */

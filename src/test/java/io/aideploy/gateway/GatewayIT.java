@@ -13,7 +13,7 @@ import io.aideploy.api.v1alpha1.Role;
 import io.aideploy.api.v1alpha1.TokenPhase;
 import io.aideploy.config.Settings;
 import io.aideploy.crypto.TokenValue;
-import io.aideploy.operator.ManagementServer;
+import io.aideploy.server.ManagementServer;
 import io.aideploy.testing.LocalControlPlane;
 import io.aideploy.testing.MutableClock;
 import io.aideploy.testing.TestNamespaces;

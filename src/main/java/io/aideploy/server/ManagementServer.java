@@ -1,4 +1,4 @@
-package io.aideploy.operator;
+package io.aideploy.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
