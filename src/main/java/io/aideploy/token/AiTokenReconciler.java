@@ -118,8 +118,9 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
       issued = IssuedValue.generate(rotation.now(), TokenRotation.regenerateRequest(token));
       writeSecret(token, secret, issued, context);
       reportIssued(token, reason, issued);
-    } else if (reason == TokenRotation.Reason.NONE && !issued.described()) {
+    } else if (reason == TokenRotation.Reason.NONE && issued != null && !issued.described()) {
       // Written before Secrets described themselves: the same value, now with its description.
+      // (issued is null with NONE only for an invalid spec that never got a Secret.)
       issued = issued.describedBySecret();
       writeSecret(token, secret, issued, context);
     }
