@@ -42,12 +42,6 @@ public class AiTokenSpec {
   /** What a token whose selector is empty or unset covers, as people read it. */
   public static final String ALL_APPS = "<all apps>";
 
-  @Required
-  @JsonPropertyDescription(
-      "Reader may query the apps the token matches; Operator may also start, stop and delete them."
-          + " Required.")
-  private Role role;
-
   /** Whitespace between the tokens of a selector, as apimachinery's lexer skips it. */
   private static final String SPACE = "[ \\t\\r\\n]*";
 
@@ -105,6 +99,12 @@ public class AiTokenSpec {
           + ")*)?"
           + SPACE
           + "\\z";
+
+  @Required
+  @JsonPropertyDescription(
+      "Reader may query the apps the token matches; Operator may also start, stop and delete them."
+          + " Required.")
+  private Role role;
 
   @Size(max = 4096)
   @Pattern(NO_CONTROL_CHARACTERS)
