@@ -234,7 +234,7 @@ public class TokenCommand implements Runnable {
         Selector.parseTokenScope(selector);
       } catch (SelectorSyntaxException e) {
         throw CliException.usage(
-            "--label-selector: " + e.getMessage() + "; " + Selector.SYNTAX_HINT);
+            "--label-selector: " + e.getMessage() + "; " + AiTokenSpec.SELECTOR_SYNTAX_HINT);
       }
     }
 
@@ -301,7 +301,9 @@ public class TokenCommand implements Runnable {
         OutputOptions.table(
             out(),
             List.of("NAME", "ROLE", "SELECTOR", "PHASE", "APPS", "LAST USED", "PREFIX"),
-            rows);
+            rows,
+            3,
+            Colour.forThisProcess());
         return 0;
       }
     }

@@ -12,12 +12,6 @@ import java.util.Map;
  * labels.Parse}, v0.35). Immutable and thread-safe; matching allocates nothing.
  */
 public final class Selector {
-  /**
-   * What to do about a selector that does not parse: said alike by the CLI, the CRD, the status.
-   */
-  public static final String SYNTAX_HINT =
-      "use kubectl syntax such as group=A or env in (prod,staging)";
-
   private static final Selector EVERYTHING = new Selector(new Requirement[0]);
 
   // Sorted by key (stably), as the API server sorts them: toString() depends on the order.

@@ -62,6 +62,11 @@ public final class OperatorRuntime implements Component {
         MicrometerMetrics.newMicrometerMetricsBuilder(registry)
             .notCollectingMetricsPerResource()
             .build();
+    // Once, outside the overrider: JOSDK applies that twice, which logged two identities.
+    String identity = leaderIdentity();
+    if (settings.leaderElection()) {
+      log.info("taking part in leader election for Lease {} as {}", LEASE_NAME, identity);
+    }
     Operator operator =
         new Operator(
             o -> {
@@ -69,8 +74,6 @@ public final class OperatorRuntime implements Component {
                   .withCloseClientOnStop(false)
                   .withMetrics(new AggregatedMetrics(List.of(micrometer, observer)));
               if (settings.leaderElection()) {
-                String identity = leaderIdentity();
-                log.info("taking part in leader election for Lease {} as {}", LEASE_NAME, identity);
                 o.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(
                         LEASE_NAME,

@@ -51,6 +51,7 @@ public abstract class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    ServerSettings.refuseUnused(spec);
     Settings settings = options.toSettings();
     try {
       check(settings);

@@ -2,6 +2,7 @@ package io.aideploy.token;
 
 import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.AiToken;
+import io.aideploy.api.v1alpha1.AiTokenSpec;
 import io.aideploy.api.v1alpha1.AiTokenStatus;
 import io.aideploy.api.v1alpha1.Condition;
 import io.aideploy.api.v1alpha1.TokenPhase;
@@ -73,24 +74,6 @@ public final class TokenStatusCalculator {
     return status;
   }
 
-  /**
-   * Why the spec cannot be served, with what to do (the CLI's hint for a selector), or null when it
-   * can. An invalid spec never gets a value: whatever admission let through must not be served.
-   */
-  public static String invalidSpec(AiToken token) {
-    try {
-      Selector.parseTokenScope(token.getSpec().getLabelSelector());
-    } catch (SelectorSyntaxException e) {
-      return "spec.labelSelector: " + e.getMessage() + "; " + Selector.SYNTAX_HINT;
-    }
-    try {
-      TokenRotation.expiry(token);
-    } catch (IllegalArgumentException e) { // expiresAt passed the schema but is no real instant
-      return e.getMessage();
-    }
-    return null;
-  }
-
   /** Sets phase, matchedApps and the Ready condition. */
   private static void judge(
       AiToken token,
@@ -119,6 +102,25 @@ public final class TokenStatusCalculator {
       String message = "The token matches " + matched + " app(s)";
       status.setConditions(List.of(ready(true, "Ready", message, token, previous, now)));
     }
+  }
+
+  /**
+   * Why {@code token}'s spec cannot be served, with what to do (the CLI's hint for a selector), or
+   * null when it can. Such a token gets no value: whatever admission let through must not be
+   * served.
+   */
+  public static String invalidSpec(AiToken token) {
+    try {
+      Selector.parseTokenScope(token.getSpec().getLabelSelector());
+    } catch (SelectorSyntaxException e) {
+      return "spec.labelSelector: " + e.getMessage() + "; " + AiTokenSpec.SELECTOR_SYNTAX_HINT;
+    }
+    try {
+      TokenRotation.expiry(token);
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+    return null;
   }
 
   private static Condition ready(

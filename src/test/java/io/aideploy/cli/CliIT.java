@@ -86,9 +86,16 @@ class CliIT {
     String hello = uid(createApp(ns, "hello", "A"));
     String other = uid(createApp(ns, "other", "B"));
 
-    CliRun apps = kube(ns, "app", "ls");
+    CliRun apps = kube(ns, "app", "ls", "-o", "wide");
     assertThat(apps.exitCode()).as(apps.err()).isZero();
     assertThat(apps.out()).contains("NAME", "ID", "PHASE", "URL", "LABELS", "hello", hello);
+    // Not a terminal: no colour.
+    assertThat(apps.out()).doesNotContain("\u001b[");
+    CliRun narrow = kube(ns, "app", "ls");
+    assertThat(narrow.out().lines().findFirst().orElseThrow())
+        .startsWith("NAME")
+        .contains("PHASE", "URL", "LABELS")
+        .doesNotContain("ID");
     assertThat(apps.out().lines().filter(l -> l.startsWith("hello")).findFirst().orElseThrow())
         .contains("group=A")
         .doesNotContain("ovh/");

@@ -11,7 +11,6 @@ import io.aideploy.api.v1alpha1.AiTokenStatus;
 import io.aideploy.api.v1alpha1.Role;
 import io.aideploy.api.v1alpha1.TokenPhase;
 import io.aideploy.crypto.TokenValue;
-import io.aideploy.labels.Selector;
 import io.aideploy.testing.LocalControlPlane;
 import io.aideploy.testing.LogCapture;
 import io.aideploy.testing.TestNamespaces;
@@ -513,7 +512,7 @@ class AiTokenReconcilerIT {
     assertThat(status.getConditions().get(0).getMessage())
         .startsWith("spec.labelSelector: ")
         .contains("63")
-        .endsWith(Selector.SYNTAX_HINT);
+        .endsWith(AiTokenSpec.SELECTOR_SYNTAX_HINT);
     assertThat(status.getConditions().get(0).getStatus()).isEqualTo("False");
     assertThat(status.getTokenHash()).isNull();
     // The reconcile that judged it is over, and wrote no value.

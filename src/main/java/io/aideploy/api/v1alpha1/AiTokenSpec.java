@@ -2,7 +2,6 @@ package io.aideploy.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.aideploy.labels.Selector;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -34,14 +33,14 @@ public class AiTokenSpec {
   /** The API server reads a NUL as the end of a selector: refuse control characters outright. */
   static final String NO_CONTROL_CHARACTERS = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$";
 
+  /**
+   * What to do about a selector that does not parse: said alike by the CLI, the CRD, the status.
+   */
+  public static final String SELECTOR_SYNTAX_HINT =
+      "use kubectl syntax such as group=A or env in (prod,staging)";
+
   /** What a token whose selector is empty or unset covers, as people read it. */
   public static final String ALL_APPS = "<all apps>";
-
-  @Required
-  @JsonPropertyDescription(
-      "Reader may query the apps the token matches; Operator may also start, stop and delete them."
-          + " Required.")
-  private Role role;
 
   /** Whitespace between the tokens of a selector, as apimachinery's lexer skips it. */
   private static final String SPACE = "[ \\t\\r\\n]*";
@@ -83,10 +82,9 @@ public class AiTokenSpec {
 
   /**
    * The shape of a label selector, as far as a regular expression (RE2 in the API server, the same
-   * in Java) can check it: lengths of keys and values, and keywords used as keys, are left to
-   * {@link Selector#parseTokenScope}, which the operator applies before it issues a value. It
-   * accepts everything that parser accepts (but control characters, which the pattern above
-   * refuses).
+   * in Java) can check it: lengths of keys and values, and keywords used as keys, are left to the
+   * parser of the labels package, which the operator applies before it issues a value. It accepts
+   * everything that parser accepts (but control characters, which the pattern above refuses).
    */
   public static final String SELECTOR_SHAPE =
       "^"
@@ -102,11 +100,17 @@ public class AiTokenSpec {
           + SPACE
           + "\\z";
 
+  @Required
+  @JsonPropertyDescription(
+      "Reader may query the apps the token matches; Operator may also start, stop and delete them."
+          + " Required.")
+  private Role role;
+
   @Size(max = 4096)
   @Pattern(NO_CONTROL_CHARACTERS)
   @ValidationRule(
       value = "self.matches(r'" + SELECTOR_SHAPE + "')",
-      message = "labelSelector is not a kubectl label selector; " + Selector.SYNTAX_HINT)
+      message = "labelSelector is not a kubectl label selector; " + SELECTOR_SYNTAX_HINT)
   @JsonPropertyDescription(
       "Apps the token covers, in kubectl label-selector syntax (same meaning as kubectl get -l):"
           + " group=A, env in (prod,staging), !legacy, a=b,c!=d. ovh/id=<app uid> scopes the token"
