@@ -15,8 +15,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,8 +76,31 @@ class ImageE2E {
         .containsKeys("org.opencontainers.image.source", "org.opencontainers.image.licenses");
   }
 
+  /** Nothing of the build's clock gets in, so the same sources on the same base, same digest. */
   @Test
-  void printsItsHelpByDefaultAndTheVersionOfThisBuild() throws Exception {
+  void carriesNoBuildTimeSoTheSameSourcesGiveTheSameDigest() throws IOException {
+    assertThat(image.created()).isEqualTo("1970-01-01T00:00:00Z");
+    Path jar = root.resolve("/app/aideploy.jar");
+    assertThat(Files.getLastModifiedTime(jar).toInstant()).isEqualTo("1970-01-01T00:00:01Z");
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
+      // The project's own entries at project.build.outputTimestamp (the dependencies' keep the
+      // times of their released jars).
+      assertThat(
+              zip.stream()
+                  .filter(entry -> entry.getName().startsWith("io/aideploy/"))
+                  .map(entry -> entry.getLastModifiedTime().toInstant()))
+          .isNotEmpty()
+          .containsOnly(Instant.parse(System.getProperty("aideploy.outputTimestamp")));
+    }
+  }
+
+  @Test
+  void holdsTheJarOfThisBuildWhichPrintsItsHelpAndVersion(LocalControlPlane.Cluster cluster)
+      throws Exception {
+    // Not an archive left from an earlier build.
+    assertThat(root.resolve("/app/aideploy.jar"))
+        .hasSameBinaryContentAs(cluster.projectDir().resolve("target/aideploy.jar"));
+
     ImageRoot.Result help = root.run(null);
     assertThat(help.exitCode()).as(help.output()).isZero();
     assertThat(help.output()).contains("Usage: aideploy", "gateway", "operator");

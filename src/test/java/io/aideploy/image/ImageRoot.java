@@ -58,12 +58,17 @@ final class ImageRoot {
     return uid;
   }
 
+  /** {@code pathInRoot} seen from the host. */
+  Path resolve(String pathInRoot) {
+    return root.resolve(pathInRoot.substring(1));
+  }
+
   /**
    * Copies {@code file} to {@code pathInRoot}, readable by the image's user alone: what a mounted
    * Secret would be (written before the root turns read-only).
    */
   void putSecret(Path file, String pathInRoot) throws IOException {
-    Path target = root.resolve(pathInRoot.substring(1));
+    Path target = resolve(pathInRoot);
     Files.createDirectories(target.getParent());
     // The root's absolute symlinks (var/run -> /run) point at the host's files from out here.
     if (!target.getParent().toRealPath().startsWith(root.toRealPath())) {

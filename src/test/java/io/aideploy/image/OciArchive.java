@@ -26,6 +26,7 @@ final class OciArchive {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path dir;
+  private final JsonNode image;
   private final JsonNode config;
   private final List<Path> layers = new ArrayList<>();
 
@@ -36,7 +37,8 @@ final class OciArchive {
       throw new IllegalStateException("expected one manifest in index.json: " + index);
     }
     JsonNode manifest = JSON.readTree(blob(index.path("manifests").get(0)).toFile());
-    this.config = JSON.readTree(blob(manifest.path("config")).toFile()).path("config");
+    this.image = JSON.readTree(blob(manifest.path("config")).toFile());
+    this.config = image.path("config");
     for (JsonNode layer : manifest.path("layers")) {
       if (!layer.path("mediaType").asText().endsWith(".tar+gzip")) {
         throw new IllegalStateException("not a gzipped tar layer: " + layer);
@@ -50,6 +52,11 @@ final class OciArchive {
     Files.createDirectories(dir);
     run(dir, "tar", "-xf", archive.toString(), "-C", dir.toString());
     return new OciArchive(dir);
+  }
+
+  /** When the image says it was made. */
+  String created() {
+    return image.path("created").asText();
   }
 
   /** The image's {@code User}, as {@code uid:gid} (the chart's runAsNonRoot needs numbers). */
