@@ -144,16 +144,21 @@ class ImageE2E {
           .until(() -> readyz(managementPort) == 200);
       String status =
           Files.readString(Path.of("/proc", ImageRoot.entrypointOf(process).pid() + "", "status"));
-      // Real, effective, saved and file-system ids, as /proc shows them.
+      // Real, effective, saved and file-system ids, as /proc shows them; no supplementary group.
       assertThat(status)
-          .containsPattern("(?m)^Uid:\\s+" + root.uid() + "\\s+" + root.uid() + "\\s+" + root.uid())
-          .containsPattern("(?m)^Gid:\\s+" + image.user().split(":")[1] + "\\s");
+          .containsPattern(fourTimes("Uid", root.uid()))
+          .containsPattern(fourTimes("Gid", root.gid()))
+          .containsPattern("(?m)^Groups:\\s*$");
     } catch (AssertionError | RuntimeException e) {
       throw new AssertionError(e.getMessage() + "\n--- log:\n" + Files.readString(log), e);
     } finally {
       ImageRoot.stop(process);
       Files.deleteIfExists(log);
     }
+  }
+
+  private static String fourTimes(String field, int id) {
+    return "(?m)^" + field + ":\\s+" + id + "\\s+" + id + "\\s+" + id + "\\s+" + id + "$";
   }
 
   private static int readyz(int port) throws Exception {

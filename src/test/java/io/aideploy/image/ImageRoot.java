@@ -58,6 +58,10 @@ final class ImageRoot {
     return uid;
   }
 
+  int gid() {
+    return gid;
+  }
+
   /** {@code pathInRoot} seen from the host. */
   Path resolve(String pathInRoot) {
     return root.resolve(pathInRoot.substring(1));
