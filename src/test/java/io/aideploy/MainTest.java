@@ -74,23 +74,35 @@ class MainTest {
   }
 
   @Test
-  void operatorHelpListsEverySettingWithItsDefault() {
+  void operatorHelpListsItsSettingsWithDefaultsAndVariables() {
     assertThat(run("operator", "--help")).isZero();
     assertThat(out.toString())
         .contains(
             "--base-domain",
             "apps.aideploy.localhost",
+            "AIDEPLOY_BASE_DOMAIN",
             "--gateway-url",
             "--login-url",
             "--ingress-class",
             "--tls-secret",
             "--watch-namespaces",
-            "--gateway-port",
-            "8080",
             "--management-port",
             "8081",
+            "AIDEPLOY_MANAGEMENT_PORT",
             "--[no-]leader-election",
-            "--leader-election-namespace");
+            "--leader-election-namespace")
+        .doesNotContain("--gateway-port", "--session-lifetime", "--trusted-proxies");
+  }
+
+  @Test
+  void aSettingTheCommandDoesNotUseIsRefusedOnItsCommandLine() {
+    assertThat(run("operator", "--gateway-port", "9090")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "--gateway-port is not used by the operator command; leave it out, or use 'aideploy"
+                + " all'");
+    assertThat(run("gateway", "--help")).isZero();
+    assertThat(out.toString()).doesNotContain("--ingress-class", "--leader-election");
   }
 
   @Test

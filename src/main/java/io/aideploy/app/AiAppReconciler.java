@@ -9,9 +9,10 @@ import io.aideploy.app.dependent.HorizontalPodAutoscalerDependent;
 import io.aideploy.app.dependent.IngressDependent;
 import io.aideploy.app.dependent.ServiceDependent;
 import io.aideploy.config.Settings;
+import io.aideploy.kube.ErrorMessages;
+import io.aideploy.kube.EventRecorder;
+import io.aideploy.kube.Statuses;
 import io.aideploy.labels.ReservedLabels;
-import io.aideploy.operator.ErrorMessages;
-import io.aideploy.operator.EventRecorder;
 import io.aideploy.secrets.PodSecrets;
 import io.aideploy.secrets.TokenSecretReferences;
 import io.aideploy.token.TokenSecrets;
@@ -180,7 +181,7 @@ public class AiAppReconciler implements Reconciler<AiApp> {
     Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
     Set<Pod> pods = context.getSecondaryResources(Pod.class);
     AiAppStatus status = AppStatusCalculator.compute(app, deployment, pods, settings, now());
-    if (status.equals(app.getStatus())) {
+    if (Statuses.same(status, app.getStatus())) {
       return UpdateControl.noUpdate();
     }
     reportPhaseChange(app, status.getPhase());
@@ -256,7 +257,7 @@ public class AiAppReconciler implements Reconciler<AiApp> {
     AiAppStatus status =
         AppStatusCalculator.refused(
             app, TokenSecretReferences.REASON, message, deploymentRemoved, settings, now());
-    if (status.equals(app.getStatus())) {
+    if (Statuses.same(status, app.getStatus())) {
       return UpdateControl.noUpdate();
     }
     // The message names variables and Secrets only, never a value.

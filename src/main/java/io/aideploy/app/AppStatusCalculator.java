@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Derives an AiApp's status from its Deployment and Pods, as SPEC section 3 describes. */
+/** Derives an AiApp's status from its Deployment and Pods, as docs/apps.md describes. */
 public final class AppStatusCalculator {
 
   /** Container waiting reasons that mean the app cannot start without a change. */

@@ -71,7 +71,7 @@ public class AppCommand implements Runnable {
       name = "ls",
       aliases = "list",
       mixinStandardHelpOptions = true,
-      description = "List apps: name, id, phase, URL and labels.")
+      description = "List apps: name, phase, URL and labels; -o wide adds id, state and image.")
   static class Ls extends AppSubcommand {
     @Mixin OutputOptions output;
 
@@ -88,11 +88,27 @@ public class AppCommand implements Runnable {
           err().flush();
           return 0;
         }
+        // The id is in the URL already: the narrow table shows it once.
         List<List<String>> rows = new ArrayList<>();
         for (AppInfo app : list) {
-          rows.add(List.of(app.name(), app.id(), nz(app.phase()), nz(app.url()), app.userLabels()));
+          rows.add(
+              output.isWide()
+                  ? List.of(
+                      app.name(),
+                      app.id(),
+                      nz(app.phase()),
+                      nz(app.state()),
+                      nz(app.url()),
+                      nz(app.image()),
+                      app.userLabels())
+                  : List.of(app.name(), nz(app.phase()), nz(app.url()), app.userLabels()));
         }
-        OutputOptions.table(out(), List.of("NAME", "ID", "PHASE", "URL", "LABELS"), rows);
+        List<String> headers =
+            output.isWide()
+                ? List.of("NAME", "ID", "PHASE", "STATE", "URL", "IMAGE", "LABELS")
+                : List.of("NAME", "PHASE", "URL", "LABELS");
+        OutputOptions.table(
+            out(), headers, rows, headers.indexOf("PHASE"), Colour.forThisProcess());
         return 0;
       }
     }
@@ -121,7 +137,10 @@ public class AppCommand implements Runnable {
         line(out, "Namespace", app.namespace());
         line(out, "ID", app.id());
         line(out, "State", app.state());
-        line(out, "Phase", app.phase());
+        line(out, "Phase", Colour.forThisProcess().phase(app.phase()));
+        if (app.message() != null) {
+          line(out, "Message", app.message());
+        }
         line(out, "URL", app.url());
         line(out, "Image", app.image());
         line(out, "Access", app.access());

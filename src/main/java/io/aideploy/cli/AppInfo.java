@@ -2,7 +2,9 @@ package io.aideploy.cli;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.aideploy.api.v1alpha1.AiApp;
+import io.aideploy.api.v1alpha1.AiAppStatus;
 import io.aideploy.api.v1alpha1.AppState;
+import io.aideploy.api.v1alpha1.Condition;
 import io.aideploy.labels.ReservedLabels;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,6 +22,7 @@ public record AppInfo(
     String access,
     String state,
     String phase,
+    String message,
     String url,
     String image,
     Integer replicas,
@@ -39,11 +42,26 @@ public record AppInfo(
         spec == null || spec.getAccess() == null ? null : spec.getAccess().name(),
         (spec == null || spec.getState() == null ? AppState.Running : spec.getState()).name(),
         status == null || status.getPhase() == null ? null : status.getPhase().name(),
+        notReadyBecause(status),
         status == null ? null : status.getUrl(),
         spec == null ? null : spec.getImage(),
         status == null ? null : status.getReplicas(),
         status == null ? null : status.getAvailableReplicas(),
         meta.getCreationTimestamp());
+  }
+
+  /** Why the app is not ready (why a Failed app failed): its Ready condition's message. */
+  private static String notReadyBecause(AiAppStatus status) {
+    if (status == null || status.getConditions() == null) {
+      return null;
+    }
+    return status.getConditions().stream()
+        .filter(c -> Condition.READY.equals(c.getType()) && !"True".equals(c.getStatus()))
+        .map(Condition::getMessage)
+        .filter(m -> m != null && !m.isBlank())
+        .map(CliErrors::oneLine)
+        .findFirst()
+        .orElse(null);
   }
 
   /** The labels a user set, without the reserved {@code ovh/} ones, as {@code k=v,k=v}. */

@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -44,10 +47,28 @@ public final class CliErrors implements IExecutionExceptionHandler, IParameterEx
     return CliException.USAGE;
   }
 
+  /** How the API server says a request's namespace does not exist. */
+  private static final Pattern MISSING_NAMESPACE =
+      Pattern.compile("namespaces \"([^\"]+)\" not found");
+
+  /** What to say when {@code namespace} does not exist. */
+  static String missingNamespace(String namespace) {
+    return "namespace "
+        + namespace
+        + " does not exist; 'kubectl get namespaces' lists them, -n/--namespace picks one";
+  }
+
   /** The expected failure {@code e} stands for, or null when it is a bug. */
   static CliException translate(Throwable e) {
     if (e instanceof CliException known) {
       return known;
+    }
+    // A server command's port: one line naming the setting, not a stack trace.
+    if (hasCause(e, BindException.class) || rootMessage(e).contains("Address already in use")) {
+      return CliException.usage(
+          oneLine(e.getMessage())
+              + ": the address is already in use; stop what listens there, or choose another"
+              + " port");
     }
     if (e instanceof KubernetesClientTimeoutException) {
       return CliException.unavailable(
@@ -87,7 +108,11 @@ public final class CliErrors implements IExecutionExceptionHandler, IParameterEx
                   + oneLine(reason)
                   + "; ask for RBAC access to aiapps/aitokens, or use the gateway with --url and"
                   + " AIDEPLOY_TOKEN");
-      case 404 -> CliException.notFound(oneLine(reason));
+      case 404 -> {
+        Matcher namespace = MISSING_NAMESPACE.matcher(reason);
+        yield CliException.notFound(
+            namespace.find() ? missingNamespace(namespace.group(1)) : oneLine(reason));
+      }
       default -> CliException.failed(oneLine(reason));
     };
   }

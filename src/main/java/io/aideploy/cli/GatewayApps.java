@@ -103,6 +103,18 @@ final class GatewayApps implements Apps {
     if (status >= 200 && status < 300) {
       return body;
     }
+    if (!body.has("message") && (status == 404 || status == 405)) {
+      // Not the gateway's own answer (it always says why): something else listens at that URL.
+      throw CliException.unavailable(
+          base
+              + path
+              + " answered HTTP "
+              + status
+              + ", so "
+              + base
+              + " is not an aideploy gateway; check --url or AIDEPLOY_URL: the gateway's base URL,"
+              + " e.g. https://login.<base domain>, with no path");
+    }
     String message = CliErrors.oneLine(body.path("message").asText("HTTP " + status));
     throw switch (status) {
       case 401 ->

@@ -2,12 +2,12 @@ package io.aideploy.cli;
 
 import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.AppState;
+import io.aideploy.kube.ExactWrites;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /** Apps read and changed through the Kubernetes API, as the user's kube context allows. */
 final class KubeApps implements Apps {
@@ -21,10 +21,15 @@ final class KubeApps implements Apps {
 
   @Override
   public List<AppInfo> list() {
-    return client.resources(AiApp.class).inNamespace(namespace).list().getItems().stream()
-        .map(AppInfo::of)
-        .sorted(Comparator.comparing(AppInfo::name))
-        .toList();
+    List<AppInfo> apps =
+        client.resources(AiApp.class).inNamespace(namespace).list().getItems().stream()
+            .map(AppInfo::of)
+            .sorted(Comparator.comparing(AppInfo::name))
+            .toList();
+    if (apps.isEmpty()) {
+      KubeOptions.requireNamespace(client, namespace);
+    }
+    return apps;
   }
 
   @Override
@@ -45,41 +50,28 @@ final class KubeApps implements Apps {
         .filter(app -> ref.equals(app.getMetadata().getUid()))
         .findFirst()
         .orElseThrow(
-            () ->
-                CliException.notFound(
-                    "no app named or with id '"
-                        + ref
-                        + "' in namespace "
-                        + namespace
-                        + "; 'aideploy app ls -n "
-                        + namespace
-                        + "' lists them"));
+            () -> {
+              KubeOptions.requireNamespace(client, namespace);
+              return CliException.notFound(
+                  "no app named or with id '"
+                      + ref
+                      + "' in namespace "
+                      + namespace
+                      + "; 'aideploy app ls -n "
+                      + namespace
+                      + "' lists them");
+            });
   }
 
   @Override
   public AppInfo setState(AppInfo app, AppState state) {
-    // The uid is a precondition: an app deleted and re-created under the same name is not touched.
-    String patch =
-        "{\"metadata\":{\"uid\":\""
-            + app.id()
-            + "\"},\"spec\":{\"state\":\""
-            + state.name()
-            + "\"}}";
-    return AppInfo.of(named(app).patch(PatchContext.of(PatchType.JSON_MERGE), patch));
+    return AppInfo.of(exactPatch(app, Map.of("spec", Map.of("state", state.name()))));
   }
 
   /** Sets one label on the app (the caller has refused reserved keys). */
   AppInfo setLabel(AppInfo app, String key, String value) {
-    String patch =
-        "{\"metadata\":{\"uid\":\""
-            + app.id()
-            + "\",\"labels\":{"
-            + quote(key)
-            + ":"
-            + quote(value)
-            + "}}}";
     try {
-      return AppInfo.of(named(app).patch(PatchContext.of(PatchType.JSON_MERGE), patch));
+      return AppInfo.of(exactPatch(app, Map.of("metadata", Map.of("labels", Map.of(key, value)))));
     } catch (KubernetesClientException e) {
       if (e.getCode() == 422) {
         throw CliException.usage(
@@ -95,29 +87,22 @@ final class KubeApps implements Apps {
     }
   }
 
+  /** Deletes exactly the app that was looked up, not one re-created under its name since. */
   @Override
   public void delete(AppInfo app) {
-    if (named(app).delete().isEmpty()) {
-      throw CliException.notFound("app " + app.name() + " is already gone");
-    }
-  }
-
-  private io.fabric8.kubernetes.client.dsl.Resource<AiApp> named(AppInfo app) {
-    return client.resources(AiApp.class).inNamespace(namespace).withName(app.name());
-  }
-
-  private static String quote(String text) {
-    StringBuilder json = new StringBuilder("\"");
-    for (char c : text.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        json.append('\\').append(c);
-      } else if (c < 0x20) {
-        json.append(String.format("\\u%04x", (int) c));
-      } else {
-        json.append(c);
+    try {
+      ExactWrites.delete(client, AiApp.class, namespace, app.name(), app.id());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404 || e.getCode() == 409) {
+        throw CliException.notFound("app " + app.name() + " is already gone");
       }
+      throw e;
     }
-    return json.append('"').toString();
+  }
+
+  /** A merge patch onto exactly the app that was looked up (see {@link ExactWrites}). */
+  private AiApp exactPatch(AppInfo app, Map<String, Object> fields) {
+    return ExactWrites.mergePatch(client, AiApp.class, namespace, app.name(), app.id(), fields);
   }
 
   @Override

@@ -1,10 +1,10 @@
 package io.aideploy.cli;
 
+import io.aideploy.config.KubeconfigCheck;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -35,14 +35,14 @@ public class KubeOptions {
   }
 
   private Config load() {
-    if (kubeconfig == null) {
-      return Config.autoConfigure(null);
-    }
     try {
-      return Config.fromKubeconfig(Files.readString(kubeconfig));
-    } catch (IOException e) {
-      throw CliException.usage(
-          "cannot read the kubeconfig " + kubeconfig + " (" + e.getMessage() + ")");
+      if (kubeconfig == null) {
+        KubeconfigCheck.checkDefault(System::getenv, Path.of(System.getProperty("user.home")));
+        return Config.autoConfigure(null);
+      }
+      return KubeconfigCheck.load(kubeconfig, "--kubeconfig names " + kubeconfig);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(e.getMessage());
     }
   }
 
@@ -53,6 +53,22 @@ public class KubeOptions {
     }
     String fromContext = config().getNamespace();
     return fromContext == null || fromContext.isBlank() ? "default" : fromContext;
+  }
+
+  /**
+   * Fails with "not found" when {@code namespace} does not exist, which an empty list or a missing
+   * name would otherwise hide. Says nothing when RBAC does not let the user read namespaces.
+   */
+  static void requireNamespace(KubernetesClient client, String namespace) {
+    boolean missing;
+    try {
+      missing = client.namespaces().withName(namespace).get() == null;
+    } catch (KubernetesClientException e) {
+      return;
+    }
+    if (missing) {
+      throw CliException.notFound(CliErrors.missingNamespace(namespace));
+    }
   }
 
   /** A new client; the caller closes it. */

@@ -10,11 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** {@code -o table|json|yaml}: tables for people, JSON and YAML for scripts. */
+/** {@code -o table|wide|json|yaml}: tables for people, JSON and YAML for scripts. */
 public class OutputOptions {
   /** The output formats. */
   public enum Format {
     table,
+    wide,
     json,
     yaml
   }
@@ -34,8 +35,14 @@ public class OutputOptions {
       description = "Output format: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
   Format format = Format.table;
 
+  /** A table, narrow or wide. */
   boolean isTable() {
-    return format == Format.table;
+    return format == Format.table || format == Format.wide;
+  }
+
+  /** {@code -o wide}: the table with every column, as kubectl's. */
+  boolean isWide() {
+    return format == Format.wide;
   }
 
   /** Prints {@code data} as JSON or YAML. */
@@ -52,6 +59,19 @@ public class OutputOptions {
 
   /** Prints an aligned table, as kubectl does: upper-case headers, two spaces between columns. */
   static void table(PrintWriter out, List<String> headers, List<List<String>> rows) {
+    table(out, headers, rows, -1, null);
+  }
+
+  /**
+   * As {@link #table(PrintWriter, List, List)}, with the cells of column {@code phaseColumn} (not
+   * its header) in the phase's colour: aligned on their visible width.
+   */
+  static void table(
+      PrintWriter out,
+      List<String> headers,
+      List<List<String>> rows,
+      int phaseColumn,
+      Colour colour) {
     int[] widths = new int[headers.size()];
     List<List<String>> all = new ArrayList<>();
     all.add(headers);
@@ -65,7 +85,7 @@ public class OutputOptions {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < widths.length; i++) {
         String cell = cell(row, i);
-        line.append(cell);
+        line.append(i == phaseColumn && row != headers ? colour.phase(cell) : cell);
         if (i < widths.length - 1) {
           line.append(" ".repeat(widths[i] - cell.length() + 2));
         }

@@ -4,20 +4,21 @@ import io.aideploy.api.v1alpha1.AiToken;
 import io.aideploy.api.v1alpha1.AiTokenSpec;
 import io.aideploy.api.v1alpha1.AiTokenStatus;
 import io.aideploy.api.v1alpha1.Role;
+import io.aideploy.config.KubectlDuration;
+import io.aideploy.kube.ExactWrites;
+import io.aideploy.kube.Rfc3339;
 import io.aideploy.labels.Selector;
 import io.aideploy.labels.SelectorSyntaxException;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,6 +78,7 @@ public class TokenCommand implements Runnable {
       AiToken token =
           client.resources(AiToken.class).inNamespace(kube.namespace()).withName(name).get();
       if (token == null) {
+        KubeOptions.requireNamespace(client, kube.namespace());
         throw CliException.notFound(
             "no token "
                 + name
@@ -136,8 +138,15 @@ public class TokenCommand implements Runnable {
         paramLabel = "<selector>",
         description =
             "Apps the token covers, in kubectl syntax: group=A, env in (prod,staging), !legacy."
-                + " Default: every app in the namespace.")
+                + " Default: every app in the namespace, with a warning (see --all-apps).")
     String selector;
+
+    @Option(
+        names = "--all-apps",
+        description =
+            "Cover every app of the namespace, apps created later included, on purpose: no"
+                + " warning, and accepted where the cluster requires an explicit scope.")
+    boolean allApps;
 
     @Option(
         names = "--expires-at",
@@ -148,18 +157,17 @@ public class TokenCommand implements Runnable {
     @Option(names = "--description", paramLabel = "<text>", description = "What the token is for.")
     String description;
 
-    @Option(
-        names = "--timeout",
-        paramLabel = "<seconds>",
-        defaultValue = "60",
-        description = "How long to wait for the operator. Default: ${DEFAULT-VALUE}.")
-    int timeoutSeconds;
+    @Mixin WaitOptions waiting;
 
     @Mixin OutputOptions output;
 
     @Override
     public Integer call() {
       checkName(name);
+      if (allApps && selector != null) {
+        throw CliException.usage(
+            "--all-apps and --label-selector exclude each other: --all-apps covers every app");
+      }
       checkSelector(selector);
       checkExpiry(expiresAt);
       AiToken token = new AiToken();
@@ -167,10 +175,23 @@ public class TokenCommand implements Runnable {
           new ObjectMetaBuilder().withName(name).withNamespace(kube.namespace()).build());
       AiTokenSpec tokenSpec = new AiTokenSpec();
       tokenSpec.setRole(role);
-      tokenSpec.setLabelSelector(selector == null || selector.isBlank() ? null : selector);
+      // An empty selector is the explicit "every app"; an absent one is every app by omission.
+      tokenSpec.setLabelSelector(
+          allApps ? "" : selector == null || selector.isBlank() ? null : selector);
       tokenSpec.setExpiresAt(expiresAt);
       tokenSpec.setDescription(description);
       token.setSpec(tokenSpec);
+      if (!allApps && (selector == null || selector.isBlank())) {
+        err()
+            .println(
+                "warning: token "
+                    + name
+                    + " covers every app of namespace "
+                    + kube.namespace()
+                    + ", apps created later included; narrow it with -l group=A, or pass"
+                    + " --all-apps to say you mean it");
+        err().flush();
+      }
       try (KubernetesClient client = kube.client()) {
         try {
           client.resource(token).create();
@@ -191,8 +212,7 @@ public class TokenCommand implements Runnable {
         try (Progress progress =
             Progress.start(err(), "waiting for the operator to issue token " + name)) {
           value =
-              new TokenIssuance(client, kube.namespace(), name)
-                  .await(t -> true, Duration.ofSeconds(timeoutSeconds));
+              new TokenIssuance(client, kube.namespace(), name).await(t -> true, waiting.timeout);
         }
         printValue(output, existing(client, name), value);
         return 0;
@@ -214,9 +234,7 @@ public class TokenCommand implements Runnable {
         Selector.parseTokenScope(selector);
       } catch (SelectorSyntaxException e) {
         throw CliException.usage(
-            "--label-selector: "
-                + e.getMessage()
-                + "; use kubectl syntax such as group=A or env in (prod,staging)");
+            "--label-selector: " + e.getMessage() + "; " + AiTokenSpec.SELECTOR_SYNTAX_HINT);
       }
     }
 
@@ -224,16 +242,16 @@ public class TokenCommand implements Runnable {
       if (expiresAt == null) {
         return;
       }
-      OffsetDateTime time;
+      Instant time;
       try {
-        time = OffsetDateTime.parse(expiresAt);
+        time = Rfc3339.parse(expiresAt);
       } catch (DateTimeParseException e) {
         throw CliException.usage(
             "--expires-at must be an RFC 3339 time such as 2027-01-31T00:00:00Z, not '"
                 + expiresAt
                 + "'");
       }
-      if (!time.toInstant().isAfter(Instant.now())) {
+      if (!time.isAfter(Instant.now())) {
         throw CliException.usage("--expires-at " + expiresAt + " is in the past");
       }
     }
@@ -260,6 +278,7 @@ public class TokenCommand implements Runnable {
           return 0;
         }
         if (tokens.isEmpty()) {
+          KubeOptions.requireNamespace(client, kube.namespace());
           err().println("No tokens in namespace " + kube.namespace() + ".");
           err().flush();
           return 0;
@@ -267,12 +286,11 @@ public class TokenCommand implements Runnable {
         List<List<String>> rows = new ArrayList<>();
         for (AiToken token : tokens) {
           AiTokenStatus status = token.getStatus();
-          String selector = token.getSpec().getLabelSelector();
           rows.add(
               List.of(
                   token.getMetadata().getName(),
                   Objects.toString(token.getSpec().getRole(), ""),
-                  selector == null || selector.isBlank() ? "<all apps>" : selector,
+                  token.getSpec().scope(),
                   status == null ? "" : Objects.toString(status.getPhase(), ""),
                   status == null ? "" : Objects.toString(status.getMatchedApps(), ""),
                   status == null || status.getLastUsedAt() == null
@@ -283,7 +301,9 @@ public class TokenCommand implements Runnable {
         OutputOptions.table(
             out(),
             List.of("NAME", "ROLE", "SELECTOR", "PHASE", "APPS", "LAST USED", "PREFIX"),
-            rows);
+            rows,
+            3,
+            Colour.forThisProcess());
         return 0;
       }
     }
@@ -293,41 +313,44 @@ public class TokenCommand implements Runnable {
       name = "regenerate",
       mixinStandardHelpOptions = true,
       description = {
-        "Issue a new value for a token and print it once; the old value stops working at once."
+        "Issue a new value for a token and print it once; the old value stops working at once,"
+            + " or, with --grace, when that time has passed."
       })
   static class Regenerate extends TokenSubcommand {
     @Parameters(paramLabel = "<name>", description = "Name of the token.")
     String name;
 
     @Option(
-        names = "--timeout",
-        paramLabel = "<seconds>",
-        defaultValue = "60",
-        description = "How long to wait for the operator. Default: ${DEFAULT-VALUE}.")
-    int timeoutSeconds;
+        names = "--grace",
+        paramLabel = "<duration>",
+        description =
+            "Keep the old value working this long (e.g. 10m, 1h30m; at most 168h), so that"
+                + " clients can move to the new one. Default: the old value stops at once.")
+    String grace;
+
+    @Mixin WaitOptions waiting;
 
     @Mixin OutputOptions output;
 
     @Override
     public Integer call() {
+      Duration keep = checkGrace(grace);
       try (KubernetesClient client = kube.client()) {
         AiToken token = existing(client, name);
         String oldHash = token.getStatus() == null ? null : token.getStatus().getTokenHash();
         // Any new value of the annotation asks for a new token value; a UUID is never reused.
         String request = UUID.randomUUID().toString();
-        String patch =
-            "{\"metadata\":{\"uid\":\""
-                + token.getMetadata().getUid()
-                + "\",\"annotations\":{\""
-                + AiToken.REGENERATE_ANNOTATION
-                + "\":\""
-                + request
-                + "\"}}}";
-        client
-            .resources(AiToken.class)
-            .inNamespace(kube.namespace())
-            .withName(name)
-            .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        Map<String, Object> annotations = new HashMap<>();
+        annotations.put(AiToken.REGENERATE_ANNOTATION, request);
+        // null removes an earlier grace: this regeneration has only the one asked for now.
+        annotations.put(AiToken.REGENERATE_GRACE_ANNOTATION, keep.isZero() ? null : grace.trim());
+        ExactWrites.mergePatch(
+            client,
+            AiToken.class,
+            kube.namespace(),
+            name,
+            token.getMetadata().getUid(),
+            Map.of("metadata", Map.of("annotations", annotations)));
         String value;
         try (Progress progress =
             Progress.start(err(), "waiting for the operator to issue a new value for " + name)) {
@@ -337,11 +360,32 @@ public class TokenCommand implements Runnable {
                       t ->
                           request.equals(t.getStatus().getRegenerateRequest())
                               && !Objects.equals(oldHash, t.getStatus().getTokenHash()),
-                      Duration.ofSeconds(timeoutSeconds));
+                      waiting.timeout);
         }
-        printValue(output, existing(client, name), value);
+        AiToken issued = existing(client, name);
+        printValue(output, issued, value);
+        String until = issued.getStatus().getPreviousValueValidUntil();
+        if (until != null) {
+          err().println("The previous value of " + name + " keeps working until " + until + ".");
+        }
         return 0;
       }
+    }
+
+    private static Duration checkGrace(String grace) {
+      if (grace == null) {
+        return Duration.ZERO;
+      }
+      Duration keep =
+          KubectlDuration.parse(grace)
+              .orElseThrow(
+                  () ->
+                      CliException.usage(
+                          "--grace must be a duration such as 10m or 1h30m, not '" + grace + "'"));
+      if (keep.compareTo(Duration.ofHours(168)) > 0) {
+        throw CliException.usage("--grace is at most 168h, not '" + grace + "'");
+      }
+      return keep;
     }
   }
 

@@ -135,17 +135,30 @@ final class TokenIssuance {
         .orElse("see 'kubectl describe aitoken " + token.getMetadata().getName() + "'");
   }
 
+  /** Says what exists (the AiToken stays) and how to get the value once the operator issues it. */
   private CliException timedOut(Duration timeout) {
     return CliException.unavailable(
         "timed out after "
             + timeout.toSeconds()
             + "s waiting for the operator to issue the value of token "
             + name
-            + "; is the operator running? ('kubectl get aitoken "
+            + "; is the operator running? The AiToken "
+            + name
+            + " exists in namespace "
+            + namespace
+            + ": once 'kubectl get aitoken "
             + name
             + " -n "
             + namespace
-            + "' shows its status)");
+            + "' says Ready, 'aideploy token regenerate "
+            + name
+            + " -n "
+            + namespace
+            + "' prints a value, or 'aideploy token delete "
+            + name
+            + " -n "
+            + namespace
+            + "' removes it");
   }
 
   private static void sleep() {

@@ -25,6 +25,9 @@ public class SettingsOptions {
       Pattern.compile(
           "^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$");
 
+  /** A namespace name: a DNS-1123 label. */
+  private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
@@ -124,7 +127,7 @@ public class SettingsOptions {
       names = "--session-lifetime",
       defaultValue = "${env:AIDEPLOY_SESSION_LIFETIME:-PT12H}",
       description =
-          "Longest life of a browser session, ISO-8601 duration (PT12H) or minutes (720)."
+          "Longest life of a browser session: 12h, ISO-8601 PT12H, or minutes (720)."
               + " Default: ${DEFAULT-VALUE}.")
   String sessionLifetime;
 
@@ -180,6 +183,15 @@ public class SettingsOptions {
         .map(String::trim)
         .filter(s -> !s.isEmpty())
         .forEach(namespaces::add);
+    for (String namespace : namespaces) {
+      if (!NAMESPACE.matcher(namespace).matches()) {
+        throw usage(
+            "--watch-namespaces: '"
+                + namespace
+                + "' is not a namespace name (at most 63 lower-case letters, digits and '-');"
+                + " give existing namespaces, comma-separated, e.g. team-a,team-b");
+      }
+    }
     return new Settings(
         domain,
         gateway,
@@ -203,14 +215,18 @@ public class SettingsOptions {
       Duration parsed =
           text.matches("[0-9]{1,9}")
               ? Duration.ofMinutes(Long.parseLong(text))
-              : Duration.parse(text.toUpperCase());
+              : KubectlDuration.parse(text).orElseGet(() -> Duration.parse(text.toUpperCase()));
       if (!parsed.isNegative() && !parsed.isZero()) {
         return parsed;
       }
     } catch (DateTimeParseException e) {
       // reported below
     }
-    throw usage(flag + " must be a positive duration such as PT12H, not '" + value + "'");
+    throw usage(
+        flag
+            + " must be a positive duration such as 12h, PT12H or 720 (minutes), not '"
+            + value
+            + "'");
   }
 
   private URI httpUrl(String flag, String value) {

@@ -9,9 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
- * The gateway's view of apps and tokens, fed only by informer events: token hash → token, token
- * namespace/name → token, app id → app. Lookups are lock-free map reads, so the request path never
- * waits for the API server.
+ * The gateway's view of apps and tokens, fed only by informer events: token hash → token (the
+ * current value's hash, and a replaced value's while its grace period lasts), token namespace/name
+ * → token, app id → app. Lookups are lock-free map reads, so the request path never waits for the
+ * API server.
  */
 final class AccessIndex {
   private final Map<String, TokenEntry> tokensByHash = new ConcurrentHashMap<>();
@@ -55,14 +56,17 @@ final class AccessIndex {
   void putToken(AiToken token) {
     String key = TokenEntry.key(token.getMetadata().getNamespace(), token.getMetadata().getName());
     TokenEntry entry = TokenEntry.from(token);
-    // The old hash goes in the same event that brings the new one: a regenerated value stops at
-    // once.
+    // The old hashes go in the same event that brings the new ones: a regenerated value stops at
+    // once (or, with a grace period, when the clock says so: see Authorizer).
     TokenEntry old = entry == null ? tokensByKey.remove(key) : tokensByKey.put(key, entry);
-    if (old != null && (entry == null || !old.tokenHash().equals(entry.tokenHash()))) {
-      tokensByHash.remove(old.tokenHash(), old);
+    if (old != null) {
+      unindex(old);
     }
     if (entry != null) {
       tokensByHash.put(entry.tokenHash(), entry);
+      if (entry.previousHash() != null) {
+        tokensByHash.put(entry.previousHash(), entry);
+      }
     }
   }
 
@@ -71,7 +75,15 @@ final class AccessIndex {
         tokensByKey.remove(
             TokenEntry.key(token.getMetadata().getNamespace(), token.getMetadata().getName()));
     if (old != null) {
-      tokensByHash.remove(old.tokenHash(), old);
+      unindex(old);
+    }
+  }
+
+  /** Removes the hashes of {@code old}, unless a newer entry has taken them over since. */
+  private void unindex(TokenEntry old) {
+    tokensByHash.remove(old.tokenHash(), old);
+    if (old.previousHash() != null) {
+      tokensByHash.remove(old.previousHash(), old);
     }
   }
 

@@ -6,7 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 
 /**
- * The access rules of SPEC section 5, on the index alone: which token a credential stands for, and
+ * The access rules of docs/gateway.md, on the index alone: which token a credential stands for, and
  * whether that token may reach an app. Every path that is not a clear yes is a no.
  */
 final class Authorizer {
@@ -69,9 +69,15 @@ final class Authorizer {
         return Decision.of(Outcome.UNAUTHENTICATED, Reason.MALFORMED_TOKEN, appId);
       }
       // A map lookup by SHA-256 leaks at most timing about a hash, from which no value follows.
-      token = index.tokenByHash(TokenValue.hash(bearer.value()));
+      String hash = TokenValue.hash(bearer.value());
+      token = index.tokenByHash(hash);
       if (token == null) {
         return Decision.of(Outcome.UNAUTHENTICATED, Reason.UNKNOWN_TOKEN, appId);
+      }
+      if (!hash.equals(token.tokenHash())) {
+        // A replaced value in its grace period: it stands for the token until the period ends,
+        // which usable() checks against the clock.
+        token = token.asPrevious();
       }
     } else if (credential instanceof Credential.Session session) {
       return signedIn(sessions.verifySession(session.cookie()), appId);
@@ -98,6 +104,13 @@ final class Authorizer {
       return Decision.of(Outcome.UNAUTHENTICATED, Reason.SESSION_OTHER_APP, appId);
     }
     TokenEntry token = index.tokenByKey(reference.namespace(), reference.name());
+    // Made with a replaced value in its grace period: it lives as long as that value.
+    if (token != null && !reference.isCurrentFor(token) && token.asPrevious() != null) {
+      TokenEntry previous = token.asPrevious();
+      if (reference.isCurrentFor(previous)) {
+        token = previous;
+      }
+    }
     // Deleted, regenerated or signed out since the sign-in: the session dies with the value.
     if (token == null || !reference.isCurrentFor(token)) {
       return Decision.of(Outcome.UNAUTHENTICATED, Reason.SESSION_REVOKED, appId);

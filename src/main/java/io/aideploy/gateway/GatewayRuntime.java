@@ -237,7 +237,9 @@ public final class GatewayRuntime implements Component {
     try {
       return new Listening(deployed.toCompletionStage().toCompletableFuture().get(), servers);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot listen on gateway port " + port, e.getCause());
+      throw new IllegalStateException(
+          "cannot listen on gateway port " + port + " (--gateway-port, AIDEPLOY_GATEWAY_PORT)",
+          e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

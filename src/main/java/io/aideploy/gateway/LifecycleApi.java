@@ -5,17 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.AppState;
 import io.aideploy.api.v1alpha1.Role;
-import io.fabric8.kubernetes.api.model.DeleteOptions;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Preconditions;
+import io.aideploy.kube.ExactWrites;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.http.HttpClient;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -30,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lifecycle API of SPEC section 5: {@code GET /v1/apps}, {@code GET /v1/apps/{id}}, {@code POST
+ * The lifecycle API (docs/api.md): {@code GET /v1/apps}, {@code GET /v1/apps/{id}}, {@code POST
  * /v1/apps/{id}/start|stop}, {@code DELETE /v1/apps/{id}}. Bearer tokens only — a browser session
  * cookie is ignored here, so no other site can make a browser act (no CSRF). An app the token does
  * not cover is answered exactly like an unknown one (404), so scope never leaks existence. Reads
@@ -158,53 +150,23 @@ final class LifecycleApi {
   }
 
   private Map<String, Object> setState(AppEntry app, AppState state) {
-    // The uid in the patch is a precondition: a re-created app of the same name is not touched.
-    String patch =
-        "{\"metadata\":{\"uid\":\""
-            + app.id()
-            + "\"},\"spec\":{\"state\":\""
-            + state.name()
-            + "\"}}";
-    // resource(reference), not withName(name): fabric8 would GET the app first.
-    AiApp reference = new AiApp();
-    reference.getMetadata().setNamespace(app.namespace());
-    reference.getMetadata().setName(app.name());
     AiApp patched =
-        gateway.client().resource(reference).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        ExactWrites.mergePatch(
+            gateway.client(),
+            AiApp.class,
+            app.namespace(),
+            app.name(),
+            app.id(),
+            Map.of("spec", Map.of("state", state.name())));
     return AppView.of(AppEntry.from(patched), gateway.settings());
   }
 
   /**
-   * Deletes exactly the app the index knows: the uid is a precondition, so if the cache is behind
-   * and the app was deleted and re-created under the same name, the API server refuses (409) rather
-   * than delete the new one. fabric8 has no uid precondition for deletes, hence the plain call.
+   * Deletes exactly the app the index knows: if the cache is behind and the app was deleted and
+   * re-created under the same name, the API server refuses (409) rather than delete the new one.
    */
   static Map<String, Object> deleteExactly(KubernetesClient client, AppEntry app) {
-    Preconditions preconditions = new Preconditions();
-    preconditions.setUid(app.id());
-    DeleteOptions options = new DeleteOptions();
-    options.setPreconditions(preconditions);
-    options.setPropagationPolicy("Background");
-    String url =
-        client.getMasterUrl().toString().replaceAll("/+$", "")
-            + "/apis/"
-            + HasMetadata.getApiVersion(AiApp.class)
-            + "/namespaces/"
-            + app.namespace()
-            + "/"
-            + HasMetadata.getPlural(AiApp.class)
-            + "/"
-            + app.name();
-    HttpClient http = client.getHttpClient();
-    HttpRequest call =
-        http.newHttpRequestBuilder()
-            .uri(url)
-            .method("DELETE", "application/json", Serialization.asJson(options))
-            .build();
-    HttpResponse<String> response = http.sendAsync(call, String.class).join();
-    if (!response.isSuccessful()) {
-      throw new KubernetesClientException("delete refused", response.code(), null);
-    }
+    ExactWrites.delete(client, AiApp.class, app.namespace(), app.name(), app.id());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("id", app.id());
     body.put("message", "deletion requested");

@@ -5,8 +5,8 @@ import io.vertx.core.http.HttpServerRequest;
 /**
  * One proxy's way into the external-auth check. Each proxy calls its own path, and its adapter
  * reads exactly one thing to find the app: the thing that proxy sets itself and a client cannot.
- * Nothing else in the request is consulted, so adding a proxy cannot weaken another (SPEC section
- * 5). The decision itself is {@link AuthEndpoint}'s, the same for all of them.
+ * Nothing else in the request is consulted, so adding a proxy cannot weaken another
+ * (docs/security.md). The decision itself is {@link AuthEndpoint}'s, the same for all of them.
  */
 interface ProxyAdapter {
   /** The path of ingress-nginx (and Traefik's ingress-nginx provider): {@code /auth?app=<id>}. */

@@ -3,10 +3,10 @@ package io.aideploy.gateway;
 import io.aideploy.api.v1alpha1.AiToken;
 import io.aideploy.api.v1alpha1.Role;
 import io.aideploy.api.v1alpha1.TokenPhase;
+import io.aideploy.kube.Rfc3339;
 import io.aideploy.labels.Selector;
 import io.aideploy.labels.SelectorSyntaxException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -18,6 +18,9 @@ import java.time.format.DateTimeParseException;
  *     parses
  * @param lastUsedAt status.lastUsedAt as published, so that replicas do not all patch it
  * @param sessionsNotBefore status.sessionsNotBefore: sessions issued until then are signed out
+ * @param previousHash the hash of the value a regeneration replaced, while it still works for its
+ *     grace period; null when there is none
+ * @param previousUntil when the previous value stops working (exclusive); null with previousHash
  */
 record TokenEntry(
     String namespace,
@@ -28,7 +31,9 @@ record TokenEntry(
     boolean usable,
     String tokenHash,
     Instant lastUsedAt,
-    Instant sessionsNotBefore) {
+    Instant sessionsNotBefore,
+    String previousHash,
+    Instant previousUntil) {
 
   String key() {
     return key(namespace, name);
@@ -79,6 +84,17 @@ record TokenEntry(
       // A sign-out we cannot read must not leave sessions working: end them all.
       sessionsNotBefore = Instant.ofEpochMilli(Long.MAX_VALUE);
     }
+    String previousHash = status.getPreviousTokenHash();
+    Instant previousUntil = null;
+    try {
+      previousUntil = parse(status.getPreviousValueValidUntil());
+    } catch (DateTimeParseException e) {
+      // A grace period we cannot read ends now.
+    }
+    if (previousHash == null || previousHash.isBlank() || previousUntil == null) {
+      previousHash = null;
+      previousUntil = null;
+    }
     return new TokenEntry(
         token.getMetadata().getNamespace(),
         token.getMetadata().getName(),
@@ -88,7 +104,34 @@ record TokenEntry(
         usable,
         status.getTokenHash(),
         lastUsed,
-        sessionsNotBefore);
+        sessionsNotBefore,
+        previousHash,
+        previousUntil);
+  }
+
+  /**
+   * This token as its previous value stands for it: the same token, whose value is the previous one
+   * and which expires when the grace period ends (or earlier, with the token). Null when there is
+   * no previous value. Sessions made with it are bound to that value, so they end with it.
+   */
+  TokenEntry asPrevious() {
+    if (previousHash == null) {
+      return null;
+    }
+    Instant ends =
+        expiresAt == null || previousUntil.isBefore(expiresAt) ? previousUntil : expiresAt;
+    return new TokenEntry(
+        namespace,
+        name,
+        role,
+        selector,
+        ends,
+        usable,
+        previousHash,
+        lastUsedAt,
+        sessionsNotBefore,
+        null,
+        null);
   }
 
   /** Whether the token's time is up at {@code now}. */
@@ -102,7 +145,7 @@ record TokenEntry(
   }
 
   private static Instant parse(String text) {
-    return text == null || text.isBlank() ? null : OffsetDateTime.parse(text.trim()).toInstant();
+    return text == null || text.isBlank() ? null : Rfc3339.parse(text);
   }
 
   private static Instant earlier(Instant a, Instant b) {

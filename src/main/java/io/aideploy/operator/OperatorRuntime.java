@@ -2,6 +2,7 @@ package io.aideploy.operator;
 
 import io.aideploy.app.AiAppReconciler;
 import io.aideploy.config.Settings;
+import io.aideploy.kube.EventRecorder;
 import io.aideploy.server.Component;
 import io.aideploy.token.AiTokenReconciler;
 import io.aideploy.token.TokenRotation;
@@ -61,6 +62,11 @@ public final class OperatorRuntime implements Component {
         MicrometerMetrics.newMicrometerMetricsBuilder(registry)
             .notCollectingMetricsPerResource()
             .build();
+    // Once, outside the overrider: JOSDK applies that twice, which logged two identities.
+    String identity = leaderIdentity();
+    if (settings.leaderElection()) {
+      log.info("taking part in leader election for Lease {} as {}", LEASE_NAME, identity);
+    }
     Operator operator =
         new Operator(
             o -> {
@@ -68,8 +74,6 @@ public final class OperatorRuntime implements Component {
                   .withCloseClientOnStop(false)
                   .withMetrics(new AggregatedMetrics(List.of(micrometer, observer)));
               if (settings.leaderElection()) {
-                String identity = leaderIdentity();
-                log.info("taking part in leader election for Lease {} as {}", LEASE_NAME, identity);
                 o.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(
                         LEASE_NAME,

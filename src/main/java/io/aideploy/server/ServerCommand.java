@@ -1,8 +1,8 @@
 package io.aideploy.server;
 
+import io.aideploy.config.KubeconfigCheck;
 import io.aideploy.config.Settings;
 import io.aideploy.config.SettingsOptions;
-import io.aideploy.operator.ManagementServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -50,9 +51,11 @@ public abstract class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    ServerSettings.refuseUnused(spec);
     Settings settings = options.toSettings();
     try {
       check(settings);
+      KubeconfigCheck.checkDefault(System::getenv, Path.of(System.getProperty("user.home")));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -5,14 +5,14 @@ import io.aideploy.api.v1alpha1.AiToken;
 import io.aideploy.api.v1alpha1.AiTokenStatus;
 import io.aideploy.api.v1alpha1.Condition;
 import io.aideploy.api.v1alpha1.TokenPhase;
-import io.aideploy.crypto.TokenValue;
+import io.aideploy.kube.ErrorMessages;
+import io.aideploy.kube.EventRecorder;
+import io.aideploy.kube.Statuses;
 import io.aideploy.labels.ReservedLabels;
-import io.aideploy.labels.Selector;
-import io.aideploy.operator.ErrorMessages;
-import io.aideploy.operator.EventRecorder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -26,10 +26,12 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -58,6 +60,7 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
   private final TokenRotation rotation;
   private final EventRecorder events;
   private InformerEventSource<AiApp, AiToken> apps;
+  private InformerEventSource<Secret, AiToken> secrets;
 
   public AiTokenReconciler(TokenRotation rotation, EventRecorder events) {
     this.rotation = rotation;
@@ -66,16 +69,19 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
 
   @Override
   public List<EventSource<?, AiToken>> prepareEventSources(EventSourceContext<AiToken> context) {
-    var secrets =
+    var secretsConfig =
         InformerEventSourceConfiguration.from(Secret.class, AiToken.class)
             .withLabelSelector(ReservedLabels.MANAGED_SELECTOR)
             .withNamespacesInheritedFromController()
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(AiToken.class))
             .build();
-    // Any app change may change how many apps a token of its namespace matches.
+    // An app's labels, its existence and whether it names a token's Secret change what a token
+    // of its namespace matches or waits for; its status changes nothing of that, and an app's
+    // status changes often (every replica that becomes ready).
     var appsConfig =
         InformerEventSourceConfiguration.from(AiApp.class, AiToken.class)
             .withNamespacesInheritedFromController()
+            .withOnUpdateFilter(AiTokenReconciler::mattersToTokens)
             .withSecondaryToPrimaryMapper(
                 app ->
                     context
@@ -85,91 +91,62 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
                         .collect(Collectors.toSet()))
             .build();
     apps = new InformerEventSource<>(appsConfig, context);
-    return List.of(new InformerEventSource<>(secrets, context), apps);
+    this.secrets = new InformerEventSource<>(secretsConfig, context);
+    return List.of(this.secrets, apps);
+  }
+
+  /** Whether an app update can change a token's status or its hold: see prepareEventSources. */
+  static boolean mattersToTokens(AiApp updated, AiApp old) {
+    return !Objects.equals(updated.getMetadata().getLabels(), old.getMetadata().getLabels())
+        || !Objects.equals(updated.getMetadata().getGeneration(), old.getMetadata().getGeneration())
+        || IssueHold.isRefused(updated) != IssueHold.isRefused(old);
   }
 
   @Override
-  public UpdateControl<AiToken> reconcile(AiToken cached, Context<AiToken> context) {
-    AiToken token = cached;
+  public UpdateControl<AiToken> reconcile(AiToken token, Context<AiToken> context) {
     Secret secret = context.getSecondaryResource(Secret.class).orElse(null);
-    TokenRotation.Reason reason = rotation.decide(token, TokenSecrets.value(secret));
-    if (reason != TokenRotation.Reason.NONE) {
-      // The informer caches can lag behind this reconciler's own last writes (the status with
-      // the hash, the Secret with the value); deciding on them would issue a second value right
-      // after the first. A new value is rare, so confirm it against the API server first.
-      KubernetesClient client = context.getClient();
-      AiToken fresh =
-          client
-              .resources(AiToken.class)
-              .inNamespace(token.getMetadata().getNamespace())
-              .withName(token.getMetadata().getName())
-              .get();
-      if (fresh == null) {
-        return UpdateControl.noUpdate();
+    IssuedValue issued = TokenSecrets.issued(secret, token.getStatus());
+    // An invalid spec never gets a value: whatever admission let through must not be served.
+    TokenRotation.Reason reason =
+        TokenStatusCalculator.invalidSpec(token) != null
+            ? TokenRotation.Reason.NONE
+            : rotation.decide(token, issued);
+    IssuedValue.Previous replaced = null;
+    if (reason == TokenRotation.Reason.REGENERATE_REQUESTED) {
+      try {
+        replaced = previousWorkingOn(issued, TokenRotation.grace(token));
+      } catch (IllegalArgumentException e) {
+        // Cutting every client off at once is what a grace period was asked to avoid: wait.
+        events.warning(token, "RegenerateRefused", e.getMessage());
+        reason = TokenRotation.Reason.NONE;
       }
-      Secret stored =
-          client
-              .secrets()
-              .inNamespace(token.getMetadata().getNamespace())
-              .withName(TokenSecrets.secretName(token))
-              .get();
-      token = fresh;
-      // What the label-scoped, owner-mapped cache would hold once it caught up.
-      secret =
-          stored != null
-                  && TokenSecrets.ownedBy(stored, fresh)
-                  && stored.getMetadata().getLabels() != null
-                  && ReservedLabels.MANAGER.equals(
-                      stored.getMetadata().getLabels().get(ReservedLabels.MANAGED_BY))
-              ? stored
-              : null;
-      reason = rotation.decide(token, TokenSecrets.value(secret));
     }
     // Not while a Pod could read the new value at once (see IssueHold): the app side deletes such
     // a Deployment once it sees this token, but both react to the token in no fixed order.
     List<IssueHold.Holder> holders =
         reason == TokenRotation.Reason.NONE ? List.of() : holders(token, context.getClient());
-    boolean held = !holders.isEmpty();
-    AiTokenStatus previous = token.getStatus() == null ? new AiTokenStatus() : token.getStatus();
-    AiTokenStatus status = new AiTokenStatus();
-    if (reason == TokenRotation.Reason.NONE || held) {
-      // Held: the previous value's fields stay, so that the same reason is found again; the
-      // gateway refuses the token meanwhile, as it is not Ready.
-      status.setTokenHash(previous.getTokenHash());
-      status.setTokenPrefix(previous.getTokenPrefix());
-      status.setIssuedAt(previous.getIssuedAt());
-      status.setRegenerateRequest(previous.getRegenerateRequest());
-    } else {
-      String value = TokenValue.generate();
-      writeSecret(token, secret, value, context.getClient());
-      status.setTokenHash(TokenValue.hash(value));
-      status.setTokenPrefix(TokenValue.prefix(value));
-      status.setIssuedAt(rotation.now().truncatedTo(ChronoUnit.SECONDS).toString());
-      status.setRegenerateRequest(TokenRotation.regenerateRequest(token));
-      log.info("token {} (prefix {})", reason.description(), status.getTokenPrefix());
-      events.normal(
-          token,
-          reason == TokenRotation.Reason.FIRST_ISSUE ? "Issued" : "Regenerated",
-          "Token "
-              + reason.description()
-              + "; new value in Secret "
-              + TokenSecrets.secretName(token)
-              + " (prefix "
-              + status.getTokenPrefix()
-              + ")");
-    }
-    status.setSecretName(TokenSecrets.secretName(token));
-    status.setExpiresAt(token.getSpec().getExpiresAt());
-    status.setObservedGeneration(token.getMetadata().getGeneration());
-    judge(token, status, previous);
-    if (held) {
-      hold(token, status, previous, holders);
+    if (reason != TokenRotation.Reason.NONE && holders.isEmpty()) {
+      issued =
+          IssuedValue.generate(rotation.now(), TokenRotation.regenerateRequest(token), replaced);
+      writeSecret(token, secret, issued, context);
+      reportIssued(token, reason, issued);
+    } else if (issued != null && issued.intact() && !issued.described()) {
+      // Written before Secrets described themselves: the same value, now with its description.
+      issued = issued.describedBySecret();
+      writeSecret(token, secret, issued, context);
     }
 
-    Optional<Duration> untilExpiry = untilExpiry(token);
-    AiTokenStatus unchanged = withoutGatewayFields(previous);
+    String namespace = token.getMetadata().getNamespace();
+    AiTokenStatus previous = token.getStatus() == null ? new AiTokenStatus() : token.getStatus();
+    AiTokenStatus status =
+        TokenStatusCalculator.compute(
+            token, issued, apps.list(namespace).toList(), holders, rotation.now());
+    if (!holders.isEmpty()) {
+      reportHold(token, status, previous);
+    }
+
     UpdateControl<AiToken> control;
-    if (status.equals(unchanged)) {
+    if (Statuses.same(status, withoutGatewayFields(previous))) {
       control = UpdateControl.noUpdate();
     } else {
       if (status.getPhase() != previous.getPhase()) {
@@ -178,8 +155,15 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
       token.setStatus(status);
       control = UpdateControl.patchStatus(token);
     }
-    Optional<Duration> recheck = untilExpiry.map(d -> d.plus(EXPIRY_MARGIN));
-    if (held) {
+    Optional<Duration> recheck = untilExpiry(token).map(d -> d.plus(EXPIRY_MARGIN));
+    // Clear the previous value from the status when its time is up (the gateway refuses it by
+    // the clock already).
+    Optional<Duration> untilPreviousEnds = untilPreviousEnds(issued);
+    if (untilPreviousEnds.isPresent()
+        && recheck.map(d -> d.compareTo(untilPreviousEnds.get()) > 0).orElse(true)) {
+      recheck = untilPreviousEnds;
+    }
+    if (!holders.isEmpty()) {
       Duration retry = IssueHold.retryAfter(heldFor(status));
       recheck = Optional.of(recheck.filter(d -> d.compareTo(retry) < 0).orElse(retry));
     }
@@ -224,44 +208,6 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
     return DeleteControl.defaultDelete();
   }
 
-  /** Sets phase, matchedApps and the Ready condition. */
-  private void judge(AiToken token, AiTokenStatus status, AiTokenStatus previous) {
-    Selector selector;
-    try {
-      selector = Selector.parseTokenScope(token.getSpec().getLabelSelector());
-      TokenRotation.expiry(token);
-    } catch (IllegalArgumentException e) { // a SelectorSyntaxException, or a bad expiresAt
-      status.setPhase(TokenPhase.Invalid);
-      status.setMatchedApps(0);
-      status.setConditions(List.of(condition(false, "Invalid", e.getMessage(), token, previous)));
-      return;
-    }
-    String namespace = token.getMetadata().getNamespace();
-    int matched =
-        (int)
-            apps.list(namespace)
-                .filter(app -> selector.matches(ReservedLabels.effective(app)))
-                .count();
-    status.setMatchedApps(matched);
-    if (rotation.isExpired(token)) {
-      status.setPhase(TokenPhase.Expired);
-      status.setConditions(
-          List.of(
-              condition(
-                  false,
-                  "Expired",
-                  "The token expired at " + token.getSpec().getExpiresAt(),
-                  token,
-                  previous)));
-    } else {
-      status.setPhase(TokenPhase.Ready);
-      status.setConditions(
-          List.of(
-              condition(
-                  true, "Ready", "The token matches " + matched + " app(s)", token, previous)));
-    }
-  }
-
   /**
    * What keeps a new value from being written now: the aideploy Deployments of the namespace, read
    * from the API server (a value is rarely issued, so no cache for them), and the AiApps, from the
@@ -279,21 +225,6 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
             .getItems();
     return IssueHold.holders(
         TokenSecrets.secretName(token), deployments, apps.list(namespace).toList());
-  }
-
-  /** Reports a held value: not Ready (phase Invalid, which the gateway refuses), and why. */
-  private void hold(
-      AiToken token, AiTokenStatus status, AiTokenStatus previous, List<IssueHold.Holder> holders) {
-    String message = IssueHold.message(TokenSecrets.secretName(token), holders);
-    status.setPhase(TokenPhase.Invalid);
-    status.setConditions(List.of(condition(false, IssueHold.REASON, message, token, previous)));
-    Condition before = readyCondition(previous);
-    // One Event when the hold starts; the condition follows the holders from then on.
-    if (before == null || !IssueHold.REASON.equals(before.getReason())) {
-      // Names of objects and places only, never a value.
-      log.warn("value held: {}", message);
-      events.warning(token, IssueHold.REASON, message);
-    }
   }
 
   private Duration heldFor(AiTokenStatus status) {
@@ -315,6 +246,25 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
         .orElse(null);
   }
 
+  /** The current value, working on for {@code grace} after it is replaced; null for no grace. */
+  private IssuedValue.Previous previousWorkingOn(IssuedValue current, Duration grace) {
+    if (grace.isZero() || current == null || !current.intact()) {
+      return null;
+    }
+    return new IssuedValue.Previous(
+        current.hash(), rotation.now().plus(grace).truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  private Optional<Duration> untilPreviousEnds(IssuedValue issued) {
+    if (issued == null || issued.previous() == null) {
+      return Optional.empty();
+    }
+    Instant now = rotation.now();
+    return issued.previous().worksAt(now)
+        ? Optional.of(Duration.between(now, issued.previous().validUntil()).plus(EXPIRY_MARGIN))
+        : Optional.empty();
+  }
+
   private Optional<Duration> untilExpiry(AiToken token) {
     try {
       return rotation.untilExpiry(token);
@@ -323,28 +273,72 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
     }
   }
 
-  private void writeSecret(AiToken token, Secret cached, String value, KubernetesClient client) {
-    Secret desired = TokenSecrets.build(token, value);
-    Secret existing =
-        cached != null
-            ? cached
-            // Not in the label-scoped cache: it may still exist, stripped of its labels.
-            : client
+  /**
+   * Writes the Secret and hands the written version to the Secret cache, so that the next reconcile
+   * sees this write even before the watch delivers it (JOSDK's recent-write cache).
+   */
+  private void writeSecret(
+      AiToken token, Secret cached, IssuedValue issued, Context<AiToken> context) {
+    KubernetesClient client = context.getClient();
+    ResourceID primary = ResourceID.fromResource(token);
+    Secret desired = TokenSecrets.build(token, issued);
+    Secret existing = cached;
+    if (existing == null) {
+      try {
+        secrets.handleRecentResourceCreate(primary, client.resource(desired).create());
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+          throw e;
+        }
+        // Not in the label-scoped cache, yet there: stripped of its labels, or not ours. A rare
+        // case, so one read settles it.
+        existing =
+            client
                 .secrets()
                 .inNamespace(token.getMetadata().getNamespace())
-                .withName(TokenSecrets.secretName(token))
+                .withName(desired.getMetadata().getName())
                 .get();
-    if (existing == null) {
-      client.resource(desired).create();
-    } else if (TokenSecrets.ownedBy(existing, token)) {
-      desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-      client.resource(desired).update();
-    } else {
+        if (existing == null) {
+          throw e; // gone again meanwhile: the retry creates it
+        }
+      }
+    }
+    if (!TokenSecrets.ownedBy(existing, token)) {
       throw new IllegalStateException(
           "Secret "
               + desired.getMetadata().getName()
               + " already exists and is not owned by this AiToken: rename the token or remove"
               + " that Secret");
+    }
+    // Optimistic locking: a Secret changed since the cache saw it is a conflict, and the retry
+    // decides again on the newer version.
+    desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+    secrets.handleRecentResourceUpdate(primary, client.resource(desired).update(), existing);
+  }
+
+  private void reportIssued(AiToken token, TokenRotation.Reason reason, IssuedValue issued) {
+    log.info("token {} (prefix {})", reason.description(), issued.prefix());
+    events.normal(
+        token,
+        reason == TokenRotation.Reason.FIRST_ISSUE ? "Issued" : "Regenerated",
+        "Token "
+            + reason.description()
+            + "; new value in Secret "
+            + TokenSecrets.secretName(token)
+            + " (prefix "
+            + issued.prefix()
+            + ")");
+  }
+
+  /** One Event when a hold starts; the condition follows the holders from then on. */
+  private void reportHold(AiToken token, AiTokenStatus status, AiTokenStatus previous) {
+    Condition before = readyCondition(previous);
+    if (before == null || !IssueHold.REASON.equals(before.getReason())) {
+      String message = readyCondition(status).getMessage();
+      // Names of objects and places only, never a value.
+      log.warn("value held: {}", message);
+      events.warning(token, IssueHold.REASON, message);
     }
   }
 

@@ -2,13 +2,12 @@ package io.aideploy.token;
 
 import io.aideploy.api.v1alpha1.AiToken;
 import io.aideploy.api.v1alpha1.AiTokenStatus;
-import io.aideploy.crypto.TokenValue;
+import io.aideploy.config.KubectlDuration;
+import io.aideploy.kube.Rfc3339;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -44,25 +43,59 @@ public final class TokenRotation {
   }
 
   /**
-   * Decides from the token and the value its Secret holds ({@code null} when the Secret or its key
-   * is missing).
+   * Decides from the token and what its Secret holds ({@code null} when the Secret or its value is
+   * missing). The Secret, not the token's status, says which value was issued and which request it
+   * answers: a status write that failed after the Secret was written changes nothing here. The
+   * status only tells a first issue from a lost Secret.
    */
-  public Reason decide(AiToken token, String secretValue) {
-    AiTokenStatus status = token.getStatus();
-    if (status == null || status.getTokenHash() == null) {
-      return Reason.FIRST_ISSUE;
+  public Reason decide(AiToken token, IssuedValue issued) {
+    if (issued == null || !issued.intact()) {
+      AiTokenStatus status = token.getStatus();
+      if (status == null || status.getTokenHash() == null) {
+        return Reason.FIRST_ISSUE;
+      }
+      return issued == null ? Reason.SECRET_MISSING : Reason.SECRET_CHANGED;
     }
     String requested = regenerateRequest(token);
-    if (requested != null && !requested.equals(status.getRegenerateRequest())) {
+    if (requested != null && !requested.equals(issued.answers())) {
       return Reason.REGENERATE_REQUESTED;
     }
-    if (secretValue == null) {
-      return Reason.SECRET_MISSING;
-    }
-    if (!TokenValue.matchesHash(secretValue, status.getTokenHash())) {
-      return Reason.SECRET_CHANGED;
-    }
     return Reason.NONE;
+  }
+
+  /** The longest grace period a regeneration may give the previous value. */
+  public static final Duration MAX_GRACE = Duration.ofDays(7);
+
+  /**
+   * How long the previous value keeps working after the regeneration requested now: the
+   * regenerate-grace annotation, zero when absent.
+   *
+   * @throws IllegalArgumentException if the annotation is no duration, or longer than {@link
+   *     #MAX_GRACE}
+   */
+  public static Duration grace(AiToken token) {
+    Map<String, String> annotations = token.getMetadata().getAnnotations();
+    String text = annotations == null ? null : annotations.get(AiToken.REGENERATE_GRACE_ANNOTATION);
+    if (text == null || text.isBlank()) {
+      return Duration.ZERO;
+    }
+    Duration grace =
+        KubectlDuration.parse(text)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        AiToken.REGENERATE_GRACE_ANNOTATION
+                            + " must be a duration such as 10m or 1h30m, not '"
+                            + text
+                            + "'; the regeneration waits until it is fixed"));
+    if (grace.compareTo(MAX_GRACE) > 0) {
+      throw new IllegalArgumentException(
+          AiToken.REGENERATE_GRACE_ANNOTATION
+              + " is at most 168h, not '"
+              + text
+              + "'; the regeneration waits until it is fixed");
+    }
+    return grace;
   }
 
   /** The value of the regenerate annotation, or null. */
@@ -83,8 +116,7 @@ public final class TokenRotation {
       return Optional.empty();
     }
     try {
-      // RFC 3339 allows a lower-case t and z; java.time does not.
-      return Optional.of(OffsetDateTime.parse(expiresAt.toUpperCase(Locale.ROOT)).toInstant());
+      return Optional.of(Rfc3339.parse(expiresAt));
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("spec.expiresAt is not a valid date-time: " + expiresAt);
     }

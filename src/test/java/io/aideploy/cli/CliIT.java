@@ -86,9 +86,16 @@ class CliIT {
     String hello = uid(createApp(ns, "hello", "A"));
     String other = uid(createApp(ns, "other", "B"));
 
-    CliRun apps = kube(ns, "app", "ls");
+    CliRun apps = kube(ns, "app", "ls", "-o", "wide");
     assertThat(apps.exitCode()).as(apps.err()).isZero();
     assertThat(apps.out()).contains("NAME", "ID", "PHASE", "URL", "LABELS", "hello", hello);
+    // Not a terminal: no colour.
+    assertThat(apps.out()).doesNotContain("\u001b[");
+    CliRun narrow = kube(ns, "app", "ls");
+    assertThat(narrow.out().lines().findFirst().orElseThrow())
+        .startsWith("NAME")
+        .contains("PHASE", "URL", "LABELS")
+        .doesNotContain("ID");
     assertThat(apps.out().lines().filter(l -> l.startsWith("hello")).findFirst().orElseThrow())
         .contains("group=A")
         .doesNotContain("ovh/");
@@ -126,9 +133,19 @@ class CliIT {
     await().atMost(WAIT).until(() -> auth(hello, renewed) == 200);
     await().atMost(WAIT).until(() -> auth(hello, value) == 401);
 
+    // With a grace period, the value it replaces keeps working, through the real gateway.
+    CliRun graceful = kube(ns, "token", "regenerate", "reader-token", "--grace", "10m");
+    assertThat(graceful.exitCode()).as(graceful.err()).isZero();
+    String third = graceful.out().strip();
+    assertThat(graceful.err()).contains("The previous value of reader-token keeps working until");
+    await().atMost(WAIT).until(() -> auth(hello, third) == 200);
+    assertThat(auth(hello, renewed)).isEqualTo(200);
+
+    // Deleting the token ends both at once.
     CliRun deleted = kube(ns, "token", "delete", "reader-token");
     assertThat(deleted.exitCode()).as(deleted.err()).isZero();
-    await().atMost(WAIT).until(() -> auth(hello, renewed) == 401);
+    await().atMost(WAIT).until(() -> auth(hello, third) == 401);
+    assertThat(auth(hello, renewed)).isEqualTo(401);
     CliRun again = kube(ns, "token", "delete", "reader-token");
     assertThat(again.exitCode()).isEqualTo(CliException.NOT_FOUND);
     assertThat(again.errLines()).singleElement().asString().contains("no token reader-token");

@@ -53,6 +53,18 @@ class CliNotFoundTest {
         """
             .formatted(url));
     kubeconfig = file.toString();
+    // The CLI tells a missing namespace from an empty one.
+    for (String namespace : List.of("team", "other")) {
+      client
+          .namespaces()
+          .resource(
+              new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(namespace)
+                  .endMetadata()
+                  .build())
+          .createOr(existing -> existing.update());
+    }
   }
 
   @AfterEach
@@ -143,6 +155,21 @@ class CliNotFoundTest {
 
     CliRun fromStdin = withStdin("aid_good\n", "app", "ls", "--url", url, "--insecure");
     assertThat(fromStdin.exitCode()).as(fromStdin.err()).isZero();
+
+    // A wrong path or port: something answers 404 without the gateway's JSON.
+    CliRun wrongPath =
+        CliRun.of("app", "ls", "--url", url + "/api", "--insecure", "--token-file", good);
+    assertThat(wrongPath.exitCode()).isEqualTo(CliException.UNAVAILABLE);
+    assertThat(wrongPath.errLines())
+        .singleElement()
+        .asString()
+        .isEqualTo(
+            "error: "
+                + url
+                + "/api/v1/apps answered HTTP 404, so "
+                + url
+                + "/api is not an aideploy gateway; check --url or AIDEPLOY_URL: the gateway's"
+                + " base URL, e.g. https://login.<base domain>, with no path");
 
     gateway.stop(0);
     gateway = null;

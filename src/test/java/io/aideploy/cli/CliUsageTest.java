@@ -109,6 +109,10 @@ class CliUsageTest {
                 "token", "create", "t", "--role", "read", "--expires-at", "2001-01-01T00:00:00Z"),
             "is in the past"),
         Arguments.of(
+            List.of("token", "regenerate", "t", "--grace", "ten minutes"),
+            "--grace must be a duration such as 10m"),
+        Arguments.of(List.of("token", "regenerate", "t", "--grace", "169h"), "at most 168h"),
+        Arguments.of(
             List.of("token", "create", "t", "--role", "read", "-l", "group in (a"),
             "--label-selector"),
         Arguments.of(
@@ -140,7 +144,13 @@ class CliUsageTest {
             "needs cluster access"),
         Arguments.of(
             List.of("app", "ls", "--kubeconfig", "/nonexistent/kubeconfig"),
-            "cannot read the kubeconfig"));
+            "--kubeconfig names /nonexistent/kubeconfig, which does not exist; pass --kubeconfig"),
+        Arguments.of(
+            List.of("token", "create", "t", "--role", "read", "--timeout", "soon"),
+            "'soon' is not a duration; write it as kubectl does: 90s, 2m, 1m30s"),
+        Arguments.of(
+            List.of("token", "create", "t", "--role", "read", "--all-apps", "-l", "a=b"),
+            "--all-apps and --label-selector exclude each other"));
   }
 
   @ParameterizedTest
@@ -183,5 +193,15 @@ class CliUsageTest {
     CliRun run = CliRun.of("generate-completion");
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("aideploy Bash Completion", "set-label", "regenerate");
+  }
+
+  @Test
+  void timeoutsAreWrittenAsKubectlTakesThem() {
+    WaitOptions.TimeoutConverter converter = new WaitOptions.TimeoutConverter();
+    assertThat(converter.convert("1s")).isEqualTo(java.time.Duration.ofSeconds(1));
+    assertThat(converter.convert("1m30s")).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(converter.convert("2m")).isEqualTo(java.time.Duration.ofMinutes(2));
+    assertThat(converter.convert("45")).isEqualTo(java.time.Duration.ofSeconds(45));
+    assertThat(CliRun.of("token", "create", "--help").out()).contains("--timeout=<duration>");
   }
 }

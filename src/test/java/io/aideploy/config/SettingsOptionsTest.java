@@ -122,4 +122,28 @@ class SettingsOptionsTest {
   void trustedProxiesDefaultToLoopbackOnly() {
     assertThat(settings(Map.of()).trustedProxies()).isEqualTo(Settings.DEFAULT_TRUSTED_PROXIES);
   }
+
+  @Test
+  void watchNamespacesMustBeNamespaceNames() {
+    assertThat(settings(Map.of(), "--watch-namespaces", "team-a, team-b").watchNamespaces())
+        .containsExactlyInAnyOrder("team-a", "team-b");
+    assertThatThrownBy(() -> settings(Map.of(), "--watch-namespaces", "team-a,Bad_NS"))
+        .isInstanceOf(ParameterException.class)
+        .hasMessage(
+            "--watch-namespaces: 'Bad_NS' is not a namespace name (at most 63 lower-case letters,"
+                + " digits and '-'); give existing namespaces, comma-separated, e.g."
+                + " team-a,team-b");
+  }
+
+  @Test
+  void theSessionLifetimeTakesKubectlDurationsToo() {
+    assertThat(settings(Map.of(), "--session-lifetime", "12h").sessionLifetime())
+        .isEqualTo(java.time.Duration.ofHours(12));
+    assertThat(settings(Map.of(), "--session-lifetime", "90").sessionLifetime())
+        .isEqualTo(java.time.Duration.ofMinutes(90));
+    assertThat(settings(Map.of(), "--session-lifetime", "PT1H30M").sessionLifetime())
+        .isEqualTo(java.time.Duration.ofMinutes(90));
+    assertThatThrownBy(() -> settings(Map.of(), "--session-lifetime", "forever"))
+        .hasMessageContaining("such as 12h, PT12H or 720 (minutes)");
+  }
 }

@@ -19,7 +19,17 @@ class AuditLogTest {
   private static final long MILLIS = 1_796_212_181_007L; // some day in 2026, 7 ms past a second
   private static final TokenEntry TOKEN =
       new TokenEntry(
-          "team-a", "reader", Role.Reader, Selector.everything(), null, true, "h", null, null);
+          "team-a",
+          "reader",
+          Role.Reader,
+          Selector.everything(),
+          null,
+          true,
+          "h",
+          null,
+          null,
+          null,
+          null);
   private static final Decision ALLOWED =
       new Decision(Outcome.ALLOW, Reason.TOKEN_OK, TOKEN, "0f0e0d0c-0000-4000-8000-000000000001");
   private static final Pattern LINE =

@@ -111,6 +111,73 @@ class AuthorizerTest {
   }
 
   @Test
+  void aReplacedValueWorksUntilItsGracePeriodEndsByTheClock() {
+    AiToken token = tokenResource("ns", "rotated", Role.Reader, null, null);
+    String old = TokenValue.generate();
+    String fresh = TokenValue.generate();
+    token.getStatus().setTokenHash(TokenValue.hash(fresh));
+    token.getStatus().setPreviousTokenHash(TokenValue.hash(old));
+    token.getStatus().setPreviousValueValidUntil("2026-06-01T12:10:00Z");
+    index.putToken(token);
+    // A session made with each value while both work.
+    SessionCookie sessions = new SessionCookie(Signer.of(null), clock, Duration.ofHours(1));
+    Authorizer withSessions = new Authorizer(index, clock, sessions);
+    String oldSession =
+        sessions
+            .session(withSessions.authenticate(bearer(old), uid(appA)).token(), uid(appA))
+            .value();
+    String freshSession =
+        sessions
+            .session(withSessions.authenticate(bearer(fresh), uid(appA)).token(), uid(appA))
+            .value();
+
+    assertThat(decide(appA, old).outcome()).isEqualTo(Outcome.ALLOW);
+    assertThat(decide(appA, old).token().name()).isEqualTo("rotated");
+    assertThat(decide(appA, fresh).outcome()).isEqualTo(Outcome.ALLOW);
+    assertThat(withSessions.authorize(located(appA), new Credential.Session(oldSession)).outcome())
+        .isEqualTo(Outcome.ALLOW);
+
+    // No event: the clock alone ends the previous value, and every session made with it.
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(decide(appA, old).outcome()).isEqualTo(Outcome.UNAUTHENTICATED);
+    assertThat(withSessions.authorize(located(appA), new Credential.Session(oldSession)).outcome())
+        .isEqualTo(Outcome.UNAUTHENTICATED);
+    assertThat(decide(appA, fresh).outcome()).isEqualTo(Outcome.ALLOW);
+    assertThat(
+            withSessions.authorize(located(appA), new Credential.Session(freshSession)).outcome())
+        .isEqualTo(Outcome.ALLOW);
+
+    // Deleting the token ends both at once.
+    clock.set(Instant.parse("2026-06-01T12:00:00Z"));
+    index.removeToken(token);
+    assertThat(decide(appA, old).reason()).isEqualTo(Reason.UNKNOWN_TOKEN);
+    assertThat(index.tokenByHash(TokenValue.hash(old))).isNull();
+  }
+
+  @Test
+  void aSecondRegenerationEndsTheFirstReplacedValueAtOnce() {
+    AiToken token = tokenResource("ns", "twice", Role.Reader, null, null);
+    String first = TokenValue.generate();
+    String second = TokenValue.generate();
+    String third = TokenValue.generate();
+    token.getStatus().setTokenHash(TokenValue.hash(second));
+    token.getStatus().setPreviousTokenHash(TokenValue.hash(first));
+    token.getStatus().setPreviousValueValidUntil("2026-06-01T12:10:00Z");
+    index.putToken(token);
+    token.getStatus().setTokenHash(TokenValue.hash(third));
+    token.getStatus().setPreviousTokenHash(null);
+    token.getStatus().setPreviousValueValidUntil(null);
+    index.putToken(token);
+    assertThat(decide(appA, first).reason()).isEqualTo(Reason.UNKNOWN_TOKEN);
+    assertThat(decide(appA, second).reason()).isEqualTo(Reason.UNKNOWN_TOKEN);
+    assertThat(decide(appA, third).outcome()).isEqualTo(Outcome.ALLOW);
+  }
+
+  private static Credential bearer(String value) {
+    return new Credential.Bearer(value);
+  }
+
+  @Test
   void unparsableSelectorGrantsNothing() {
     String broken = token("ns", "broken", Role.Operator, "group in (A", null);
     assertThat(decide(appA, broken).outcome()).isEqualTo(Outcome.FORBIDDEN);

@@ -123,6 +123,18 @@ class CachedFieldsTest {
     assertThat(trimmed.getMetadata().getManagedFields()).isNullOrEmpty();
   }
 
+  /** The gateway reads expiresAt as the operator does: a lower-case t is no reason to refuse. */
+  @Test
+  void anExpiryWithALowerCaseTIsReadNotRefused() {
+    AiToken token = fullToken();
+    token.getSpec().setExpiresAt("2999-03-01t12:00:00z");
+    token.getStatus().setExpiresAt("2999-03-01t12:00:00z");
+    TokenEntry entry = TokenEntry.from(token);
+    assertThat(entry.usable()).isTrue();
+    assertThat(entry.isExpiredAt(java.time.Instant.parse("2999-03-01T12:00:00Z"))).isTrue();
+    assertThat(entry.isExpiredAt(java.time.Instant.parse("2999-03-01T11:59:59Z"))).isFalse();
+  }
+
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void everythingTokenEntryReadsSurvives(boolean deleting) {

@@ -13,7 +13,7 @@ import io.aideploy.api.v1alpha1.Role;
 import io.aideploy.api.v1alpha1.TokenPhase;
 import io.aideploy.config.Settings;
 import io.aideploy.crypto.TokenValue;
-import io.aideploy.operator.ManagementServer;
+import io.aideploy.server.ManagementServer;
 import io.aideploy.testing.LocalControlPlane;
 import io.aideploy.testing.MutableClock;
 import io.aideploy.testing.TestNamespaces;
@@ -28,6 +28,7 @@ import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,6 +166,52 @@ class GatewayIT {
 
     TestResources.setPhase(client, ns, "regen", TokenPhase.Invalid);
     awaitAuth(uid(app), fresh, 401);
+  }
+
+  @Test
+  void aReplacedValueWorksUntilItsGracePeriodEndsOnTheGatewaysClock() {
+    // Two replicas, each with its own informers, on the same clock.
+    PrometheusMeterRegistry local = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    GatewayRuntime second =
+        GatewayRuntime.start(client, settings().withFailedAuthLimit(10_000), local, clock, vertx);
+    try {
+      await().atMost(WAIT).until(second::isReady);
+      int[] replicas = {gateway.port(), second.port()};
+      AiApp app = createApp(client, ns, "app", Map.of(), Access.Token);
+      String old = createToken(client, ns, "graceful", Role.Reader, null, null);
+      for (int port : replicas) {
+        await().atMost(WAIT).until(() -> auth(port, uid(app), old).status() == 200);
+      }
+      Instant until = clock.instant().plus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.SECONDS);
+      String fresh = TestResources.publishNewValueKeepingTheOld(client, ns, "graceful", until);
+      for (int port : replicas) {
+        await().atMost(WAIT).until(() -> auth(port, uid(app), fresh).status() == 200);
+        assertThat(auth(port, uid(app), old).status()).isEqualTo(200);
+      }
+
+      // No event comes: each replica's clock alone ends the old value, at the stated instant
+      // and not before.
+      clock.set(until.minusSeconds(1));
+      for (int port : replicas) {
+        assertThat(auth(port, uid(app), old).status()).isEqualTo(200);
+      }
+      clock.set(until);
+      for (int port : replicas) {
+        assertThat(auth(port, uid(app), old).status()).isEqualTo(401);
+        assertThat(auth(port, uid(app), fresh).status()).isEqualTo(200);
+      }
+
+      // Deleting the token ends both at once, grace or not.
+      clock.set(until.minusSeconds(60));
+      assertThat(auth(uid(app), old).status()).isEqualTo(200);
+      client.resources(AiToken.class).inNamespace(ns).withName("graceful").delete();
+      for (int port : replicas) {
+        await().atMost(WAIT).until(() -> auth(port, uid(app), fresh).status() == 401);
+        assertThat(auth(port, uid(app), old).status()).isEqualTo(401);
+      }
+    } finally {
+      second.close();
+    }
   }
 
   @Test

@@ -133,6 +133,16 @@ class SessionCookieTest {
 
   private static TokenEntry token(String hash, Instant expiresAt, Instant notBefore) {
     return new TokenEntry(
-        "ns", "t", Role.Reader, Selector.everything(), expiresAt, true, hash, null, notBefore);
+        "ns",
+        "t",
+        Role.Reader,
+        Selector.everything(),
+        expiresAt,
+        true,
+        hash,
+        null,
+        notBefore,
+        null,
+        null);
   }
 }

@@ -77,6 +77,33 @@ final class TestResources {
     return value;
   }
 
+  /**
+   * What the operator does on a regenerate with a grace period: a new value, the old one working on
+   * until {@code until}.
+   */
+  static String publishNewValueKeepingTheOld(
+      KubernetesClient client, String ns, String name, Instant until) {
+    String oldHash =
+        client
+            .resources(AiToken.class)
+            .inNamespace(ns)
+            .withName(name)
+            .get()
+            .getStatus()
+            .getTokenHash();
+    String value = publishNewValue(client, ns, name);
+    editStatus(
+        client,
+        ns,
+        name,
+        t -> {
+          t.getStatus().setPreviousTokenHash(oldHash);
+          t.getStatus().setPreviousValueValidUntil(until.toString());
+          return t;
+        });
+    return value;
+  }
+
   static void setPhase(KubernetesClient client, String ns, String name, TokenPhase phase) {
     editStatus(
         client,

@@ -82,6 +82,8 @@ class HelmChartTest {
             "ServiceAccount",
             "ServiceAccount",
             "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding",
             "ValidatingAdmissionPolicyBinding");
     for (GenericKubernetesResource object : chart.all()) {
       assertThat(object.getMetadata().getLabels())
@@ -281,8 +283,28 @@ class HelmChartTest {
         .isEqualTo(
             "request.userInfo.username == 'system:serviceaccount:platform:tools-aideploy-operator'");
 
-    assertThat(template("secretAdmissionPolicy.enabled=false").kinds())
-        .doesNotContain("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
+    assertThat(template("secretAdmissionPolicy.enabled=false").all())
+        .extracting(o -> o.getMetadata().getName())
+        .doesNotContain("aideploy-operator-token-secrets");
+  }
+
+  @Test
+  void anUnscopedTokenIsWarnedAboutOrRefusedOnRequest() {
+    assertThat(
+            template()
+                .get(ValidatingAdmissionPolicyBinding.class, "aideploy-token-scope")
+                .getSpec()
+                .getValidationActions())
+        .containsExactly("Warn");
+    assertThat(
+            template("tokens.requireExplicitScope=true")
+                .get(ValidatingAdmissionPolicyBinding.class, "aideploy-token-scope")
+                .getSpec()
+                .getValidationActions())
+        .containsExactly("Deny");
+    assertThat(template("tokens.scopeAdmissionPolicy=false").all())
+        .extracting(o -> o.getMetadata().getName())
+        .doesNotContain("aideploy-token-scope");
   }
 
   @Test

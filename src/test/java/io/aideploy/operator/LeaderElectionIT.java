@@ -5,6 +5,7 @@ import static io.aideploy.operator.OperatorCommandIT.awaitChildren;
 import static io.aideploy.operator.OperatorCommandIT.freePort;
 import static io.aideploy.operator.OperatorCommandIT.start;
 import static io.aideploy.operator.OperatorCommandIT.stop;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.aideploy.testing.LocalControlPlane;
@@ -54,6 +55,18 @@ class LeaderElectionIT {
               .until(
                   () -> lease.get() == null ? null : lease.get().getSpec().getHolderIdentity(),
                   java.util.Objects::nonNull);
+      // One identity per process in its log, and it is the one in the Lease.
+      List<String> identities = new ArrayList<>();
+      for (Path replicaLog : logs) {
+        List<String> lines =
+            Files.readString(replicaLog)
+                .lines()
+                .filter(l -> l.contains("taking part in leader election"))
+                .toList();
+        assertThat(lines).hasSize(1);
+        identities.add(lines.get(0).replaceAll(".* as ", ""));
+      }
+      assertThat(identities).contains(holder).doesNotHaveDuplicates();
       applyApp(cluster, namespace, "first");
       awaitChildren(cluster, namespace, "first");
 

@@ -64,7 +64,8 @@ public class LocalControlPlane implements ParameterResolver, AfterAllCallback {
     }
 
     /** Runs {@code command} in {@code dir} with {@code env} added, for at most 30 minutes. */
-    static CommandResult run(Path dir, List<String> command, java.util.Map<String, String> env) {
+    public static CommandResult run(
+        Path dir, List<String> command, java.util.Map<String, String> env) {
       try {
         // Output to a file rather than a pipe: reading a pipe has no timeout, a file does not
         // need one.

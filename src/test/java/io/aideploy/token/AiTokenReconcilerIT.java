@@ -141,6 +141,62 @@ class AiTokenReconcilerIT {
   }
 
   @Test
+  void aRegenerationWithAGracePeriodKeepsThePreviousValueStated() {
+    create("graceful", Role.Reader, "group=A", null);
+    String first =
+        awaitStatus("graceful", s -> s.getTokenHash() != null).getStatus().getTokenHash();
+
+    editToken(
+        "graceful",
+        t -> {
+          t.getMetadata()
+              .setAnnotations(
+                  Map.of(
+                      AiToken.REGENERATE_ANNOTATION, "r1",
+                      AiToken.REGENERATE_GRACE_ANNOTATION, "10m"));
+          return t;
+        });
+    Instant asked = Instant.now();
+    AiTokenStatus rotated =
+        awaitStatus("graceful", s -> s.getTokenHash() != null && !s.getTokenHash().equals(first))
+            .getStatus();
+    assertThat(rotated.getPreviousTokenHash()).isEqualTo(first);
+    Instant until = Instant.parse(rotated.getPreviousValueValidUntil());
+    assertThat(until)
+        .isAfter(asked.plus(Duration.ofMinutes(9)))
+        .isBefore(Instant.now().plus(Duration.ofMinutes(10)).plusSeconds(1));
+    Secret secret = client.secrets().inNamespace(namespace).withName("graceful").get();
+    assertThat(secret.getMetadata().getAnnotations())
+        .containsEntry(TokenSecrets.PREVIOUS_HASH_ANNOTATION, first)
+        .containsEntry(TokenSecrets.PREVIOUS_UNTIL_ANNOTATION, until.toString());
+
+    // A grace that is no duration: no new value (the clients would all be cut off), and why.
+    String second = rotated.getTokenHash();
+    editToken(
+        "graceful",
+        t -> {
+          t.getMetadata().getAnnotations().put(AiToken.REGENERATE_ANNOTATION, "r2");
+          t.getMetadata().getAnnotations().put(AiToken.REGENERATE_GRACE_ANNOTATION, "ten minutes");
+          return t;
+        });
+    await().atMost(WAIT).until(() -> hasEvent("RegenerateRefused"));
+    operator.reconciles().awaitReconciled(token("graceful"));
+    assertThat(token("graceful").getStatus().getTokenHash()).isEqualTo(second);
+
+    // A regeneration without grace ends the previous value too: only the newest stays.
+    editToken(
+        "graceful",
+        t -> {
+          t.getMetadata().getAnnotations().remove(AiToken.REGENERATE_GRACE_ANNOTATION);
+          return t;
+        });
+    AiTokenStatus third =
+        awaitStatus("graceful", s -> !second.equals(s.getTokenHash())).getStatus();
+    assertThat(third.getPreviousTokenHash()).isNull();
+    assertThat(third.getPreviousValueValidUntil()).isNull();
+  }
+
+  @Test
   void theGatewaysSignOutSurvivesTheOperatorsStatusWrites() {
     create("signed-out", Role.Reader, null, null);
     awaitStatus("signed-out", s -> s.getTokenHash() != null);
@@ -199,6 +255,168 @@ class AiTokenReconcilerIT {
         awaitStatus("fragile", s -> !second.equals(s.getTokenHash())).getStatus().getTokenHash();
     assertThat(third).isNotEqualTo(TokenValue.hash(chosen));
     assertThat(TokenValue.hash(awaitSecretValue("fragile", third))).isEqualTo(third);
+  }
+
+  @Test
+  void aStatusWriteThatFailsAfterTheSecretWriteIssuesNoSecondValue() {
+    create("frozen", Role.Reader, "group=A", null);
+    String first = awaitStatus("frozen", s -> s.getTokenHash() != null).getStatus().getTokenHash();
+    String firstValue = secretValue("frozen");
+    // The API server refuses every status write to this token from now on: the operator's next
+    // Secret write succeeds, the status write after it fails.
+    String policy = "aitoken-status-frozen-" + namespace;
+    client
+        .load(
+            new java.io.ByteArrayInputStream(
+                freezeStatusPolicy(policy).getBytes(StandardCharsets.UTF_8)))
+        .serverSideApply();
+    try {
+      await().atMost(WAIT).until(() -> !statusWriteAllowed("frozen"));
+      editToken(
+          "frozen",
+          t -> {
+            t.getMetadata().setAnnotations(Map.of(AiToken.REGENERATE_ANNOTATION, "once"));
+            return t;
+          });
+      String second =
+          await().atMost(WAIT).until(() -> secretValue("frozen"), v -> !v.equals(firstValue));
+      AiToken frozen = token("frozen");
+      int failed = operator.reconciles().failuresOf(frozen);
+      // Evidence that the operator came back to the token after the failed status write, twice.
+      await().atMost(WAIT).until(() -> operator.reconciles().failuresOf(frozen) >= failed + 2);
+      // Hashes, so that a failure does not print a value.
+      assertThat(TokenValue.hash(secretValue("frozen")))
+          .as("no second value while the status lags")
+          .isEqualTo(TokenValue.hash(second));
+      assertThat(token("frozen").getStatus().getTokenHash()).isEqualTo(first);
+    } finally {
+      client
+          .admissionRegistration()
+          .v1()
+          .validatingAdmissionPolicyBindings()
+          .withName(policy)
+          .delete();
+      client.admissionRegistration().v1().validatingAdmissionPolicies().withName(policy).delete();
+    }
+    // A change brings the next reconcile at once, instead of the retry's backoff.
+    await().atMost(WAIT).until(() -> statusWriteAllowed("frozen"));
+    editToken(
+        "frozen",
+        t -> {
+          t.getMetadata().getLabels().put("thawed", "yes");
+          return t;
+        });
+    String value = secretValue("frozen");
+    AiTokenStatus status =
+        awaitStatus("frozen", s -> TokenValue.hash(value).equals(s.getTokenHash())).getStatus();
+    assertThat(status.getRegenerateRequest()).isEqualTo("once");
+    assertThat(status.getPhase()).isEqualTo(TokenPhase.Ready);
+    assertThat(TokenValue.hash(secretValue("frozen"))).isEqualTo(TokenValue.hash(value));
+    // One regeneration (a tampering reported about the operator's own write would be another).
+    assertThat(eventCount("frozen", "Regenerated")).isEqualTo(1);
+  }
+
+  @Test
+  void appStatusChangesDoNotReconcileTokens() {
+    create("watcher", Role.Reader, "group=A", null);
+    createApp("busy", Map.of("group", "A"));
+    createApp("other", Map.of("group", "B"));
+    awaitStatus("watcher", s -> s.getMatchedApps() != null && s.getMatchedApps() == 1);
+    AiToken watcher = token("watcher");
+    // App events reach the token in the order of the one AiApp watch: once a label change has
+    // reached it, everything before it has too.
+    int before = labelOtherAppAndAwaitTheTokensEvent(watcher, "1");
+
+    for (int i = 1; i <= 5; i++) {
+      AiApp reference = new AiApp();
+      reference.getMetadata().setNamespace(namespace);
+      reference.getMetadata().setName("busy");
+      client
+          .resource(reference)
+          .subresource("status")
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"status\":{\"availableReplicas\":" + i + "}}");
+    }
+    int after = labelOtherAppAndAwaitTheTokensEvent(watcher, "2");
+
+    assertThat(after).as("only the second label change reached the token").isEqualTo(before + 1);
+  }
+
+  /** Labels app "other" and waits until the token received the event; returns the event count. */
+  private int labelOtherAppAndAwaitTheTokensEvent(AiToken token, String mark) {
+    int before = operator.reconciles().secondaryEventsFor(AiTokenReconciler.NAME, token);
+    editApp(
+        "other",
+        a -> {
+          a.getMetadata().getLabels().put("mark", mark);
+          return a;
+        });
+    return await()
+        .atMost(WAIT)
+        .until(
+            () -> operator.reconciles().secondaryEventsFor(AiTokenReconciler.NAME, token),
+            count -> count > before);
+  }
+
+  private String freezeStatusPolicy(String name) {
+    return """
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingAdmissionPolicy
+        metadata:
+          name: %1$s
+        spec:
+          failurePolicy: Fail
+          matchConstraints:
+            resourceRules:
+              - apiGroups: ["%2$s"]
+                apiVersions: ["*"]
+                operations: ["UPDATE"]
+                resources: ["aitokens/status"]
+          validations:
+            - expression: "object.metadata.name != 'frozen'"
+              message: status writes to this token are refused by the test
+        ---
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingAdmissionPolicyBinding
+        metadata:
+          name: %1$s
+        spec:
+          policyName: %1$s
+          validationActions: ["Deny"]
+          matchResources:
+            namespaceSelector:
+              matchLabels:
+                kubernetes.io/metadata.name: %3$s
+        """
+        .formatted(name, AiApp.GROUP, namespace);
+  }
+
+  /** Whether a status write to token {@code name} is let through (a description, nothing else). */
+  private boolean statusWriteAllowed(String name) {
+    AiToken reference = new AiToken();
+    reference.getMetadata().setNamespace(namespace);
+    reference.getMetadata().setName(name);
+    try {
+      client
+          .resource(reference)
+          .subresource("status")
+          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"lastUsedAt\":null}}");
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 403 || e.getCode() == 422) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private int eventCount(String involved, String reason) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> involved.equals(e.getInvolvedObject().getName()))
+        .filter(e -> reason.equals(e.getReason()))
+        .mapToInt(e -> e.getCount() == null ? 1 : e.getCount())
+        .sum();
   }
 
   @Test
@@ -285,12 +503,20 @@ class AiTokenReconcilerIT {
   }
 
   @Test
-  void anUnparsableSelectorMakesTheTokenInvalid() {
-    create("broken", Role.Reader, "group in (a", null);
+  void anUnparsableSelectorMakesTheTokenInvalidAndGetsNoValue() {
+    // Past the CRD's rule, which cannot count: a label value longer than 63 characters.
+    String tooLong = "group=" + "a".repeat(64);
+    create("broken", Role.Reader, tooLong, null);
     AiTokenStatus status =
         awaitStatus("broken", s -> s.getPhase() == TokenPhase.Invalid).getStatus();
-    assertThat(status.getConditions().get(0).getMessage()).contains("group in (a");
+    assertThat(status.getConditions().get(0).getMessage())
+        .startsWith("spec.labelSelector: ")
+        .contains("63")
+        .endsWith(AiTokenSpec.SELECTOR_SYNTAX_HINT);
     assertThat(status.getConditions().get(0).getStatus()).isEqualTo("False");
+    assertThat(status.getTokenHash()).isNull();
+    // The reconcile that judged it is over, and wrote no value.
+    assertThat(client.secrets().inNamespace(namespace).withName("broken").get()).isNull();
     await().atMost(WAIT).until(() -> hasEvent("Invalid"));
 
     editToken(
@@ -299,7 +525,8 @@ class AiTokenReconcilerIT {
           t.getSpec().setLabelSelector("group in (a)");
           return t;
         });
-    awaitStatus("broken", s -> s.getPhase() == TokenPhase.Ready);
+    awaitStatus("broken", s -> s.getPhase() == TokenPhase.Ready && s.getTokenHash() != null);
+    assertThat(secretValue("broken")).isNotNull();
   }
 
   @Test

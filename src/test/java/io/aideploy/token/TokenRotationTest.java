@@ -36,21 +36,40 @@ class TokenRotationTest {
     return token;
   }
 
+  /** What a Secret written by the operator holds, answering {@code answers}. */
+  private IssuedValue secretHolding(String value, String answers) {
+    return new IssuedValue(
+        value, TokenValue.hash(value), "2027-03-01T11:00:00Z", answers, null, true);
+  }
+
   @Test
   void issuesOnceAndKeepsTheValueOtherwise() {
     assertThat(rotation.decide(token(null, null, null, null), null)).isEqualTo(Reason.FIRST_ISSUE);
-    assertThat(rotation.decide(token(null, null, "x", null), value)).isEqualTo(Reason.FIRST_ISSUE);
-    assertThat(rotation.decide(token(TokenValue.hash(value), null, null, null), value))
+    assertThat(
+            rotation.decide(
+                token(TokenValue.hash(value), null, null, null), secretHolding(value, null)))
         .isEqualTo(Reason.NONE);
   }
 
   @Test
-  void regeneratesOnlyOnANewAnnotationValue() {
+  void theSecretNotTheStatusSaysWhatWasIssued() {
+    // The status write after the Secret write failed: the status knows nothing yet, or an older
+    // value and request. The Secret's own description decides; no second value.
+    assertThat(rotation.decide(token(null, null, "x", null), secretHolding(value, "x")))
+        .isEqualTo(Reason.NONE);
+    String older = TokenValue.hash(TokenValue.generate());
+    assertThat(rotation.decide(token(older, "1", "2", null), secretHolding(value, "2")))
+        .isEqualTo(Reason.NONE);
+  }
+
+  @Test
+  void regeneratesOnlyOnARequestTheSecretDoesNotAnswer() {
     String hash = TokenValue.hash(value);
-    assertThat(rotation.decide(token(hash, null, "1", null), value))
+    assertThat(rotation.decide(token(hash, null, "1", null), secretHolding(value, null)))
         .isEqualTo(Reason.REGENERATE_REQUESTED);
-    assertThat(rotation.decide(token(hash, "1", "1", null), value)).isEqualTo(Reason.NONE);
-    assertThat(rotation.decide(token(hash, "1", "2", null), value))
+    assertThat(rotation.decide(token(hash, "1", "1", null), secretHolding(value, "1")))
+        .isEqualTo(Reason.NONE);
+    assertThat(rotation.decide(token(hash, "1", "2", null), secretHolding(value, "1")))
         .isEqualTo(Reason.REGENERATE_REQUESTED);
   }
 
@@ -59,10 +78,17 @@ class TokenRotationTest {
     String hash = TokenValue.hash(value);
     assertThat(rotation.decide(token(hash, null, null, null), null))
         .isEqualTo(Reason.SECRET_MISSING);
-    assertThat(rotation.decide(token(hash, null, null, null), TokenValue.generate()))
+    // A value written by someone else does not match the Secret's description of it...
+    IssuedValue replaced =
+        new IssuedValue(TokenValue.generate(), hash, "2027-03-01T11:00:00Z", null, null, true);
+    assertThat(rotation.decide(token(hash, null, null, null), replaced))
         .isEqualTo(Reason.SECRET_CHANGED);
-    assertThat(rotation.decide(token(hash, null, null, null), "garbage"))
+    // ...nor does a Secret that describes nothing.
+    IssuedValue undescribed = new IssuedValue("garbage", null, null, null, null, true);
+    assertThat(rotation.decide(token(hash, null, null, null), undescribed))
         .isEqualTo(Reason.SECRET_CHANGED);
+    assertThat(rotation.decide(token(null, null, null, null), undescribed))
+        .isEqualTo(Reason.FIRST_ISSUE);
   }
 
   @Test

@@ -24,7 +24,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Selector",
-    jsonPath = ".spec.labelSelector",
+    jsonPath = ".status.scope",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Phase",
@@ -45,6 +45,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class AiToken extends CustomResource<AiTokenSpec, AiTokenStatus> implements Namespaced {
   /** Changing this annotation's value asks the operator for a new token value. */
   public static final String REGENERATE_ANNOTATION = "aideploy.io/regenerate";
+
+  /**
+   * How long the previous value keeps working after a regeneration that this annotation comes with
+   * (a kubectl duration such as {@code 10m}; at most {@code 168h}). Absent: not at all.
+   */
+  public static final String REGENERATE_GRACE_ANNOTATION = "aideploy.io/regenerate-grace";
 
   @Override
   @Required

@@ -25,6 +25,16 @@ public class AiTokenStatus {
   @JsonPropertyDescription("When the current value was issued (RFC 3339).")
   private String issuedAt;
 
+  @JsonPropertyDescription(
+      "sha256:<hex> of the previous value while it still works after a regeneration with a grace"
+          + " period (annotation aideploy.io/regenerate-grace); absent otherwise.")
+  private String previousTokenHash;
+
+  @JsonPropertyDescription(
+      "Until when (RFC 3339) the previous value still works; the gateway refuses it from this"
+          + " instant on.")
+  private String previousValueValidUntil;
+
   @JsonPropertyDescription("When the token stops working (RFC 3339), copied from spec.expiresAt.")
   private String expiresAt;
 
@@ -37,6 +47,11 @@ public class AiTokenStatus {
           + " the gateway on sign-out, so that a sign-out ends the token's sessions on every"
           + " replica.")
   private String sessionsNotBefore;
+
+  @JsonPropertyDescription(
+      "What the token covers, as the Selector column shows it: spec.labelSelector, or <all apps>"
+          + " when that is empty or unset.")
+  private String scope;
 
   @JsonPropertyDescription("Number of AiApps the token's selector currently matches.")
   private Integer matchedApps;
@@ -91,6 +106,22 @@ public class AiTokenStatus {
     this.issuedAt = issuedAt;
   }
 
+  public String getPreviousTokenHash() {
+    return previousTokenHash;
+  }
+
+  public void setPreviousTokenHash(String previousTokenHash) {
+    this.previousTokenHash = previousTokenHash;
+  }
+
+  public String getPreviousValueValidUntil() {
+    return previousValueValidUntil;
+  }
+
+  public void setPreviousValueValidUntil(String previousValueValidUntil) {
+    this.previousValueValidUntil = previousValueValidUntil;
+  }
+
   public String getExpiresAt() {
     return expiresAt;
   }
@@ -113,6 +144,14 @@ public class AiTokenStatus {
 
   public void setSessionsNotBefore(String sessionsNotBefore) {
     this.sessionsNotBefore = sessionsNotBefore;
+  }
+
+  public String getScope() {
+    return scope;
+  }
+
+  public void setScope(String scope) {
+    this.scope = scope;
   }
 
   public Integer getMatchedApps() {
@@ -155,9 +194,12 @@ public class AiTokenStatus {
         && Objects.equals(tokenHash, s.tokenHash)
         && Objects.equals(tokenPrefix, s.tokenPrefix)
         && Objects.equals(issuedAt, s.issuedAt)
+        && Objects.equals(previousTokenHash, s.previousTokenHash)
+        && Objects.equals(previousValueValidUntil, s.previousValueValidUntil)
         && Objects.equals(expiresAt, s.expiresAt)
         && Objects.equals(lastUsedAt, s.lastUsedAt)
         && Objects.equals(sessionsNotBefore, s.sessionsNotBefore)
+        && Objects.equals(scope, s.scope)
         && Objects.equals(matchedApps, s.matchedApps)
         && Objects.equals(regenerateRequest, s.regenerateRequest)
         && Objects.equals(conditions, s.conditions)

@@ -1,4 +1,4 @@
-package io.aideploy.operator;
+package io.aideploy.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.AggregatedOperatorException;

@@ -1,16 +1,21 @@
-package io.aideploy.operator;
+package io.aideploy.kube;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
+import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,14 +44,18 @@ public class EventRecorder {
     record(about, "Warning", reason, message);
   }
 
+  /**
+   * Creates the Event, or bumps the count of the same one: its name is derived from what it says,
+   * so a retry loop that reports the same failure again adds to one Event instead of a new one each
+   * time (as kubectl describe's "x12 over 5m" shows).
+   */
   private void record(HasMetadata about, String type, String reason, String message) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     String namespace = about.getMetadata().getNamespace();
-    var event =
+    Event event =
         new EventBuilder()
             .withNewMetadata()
-            .withName(
-                about.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8))
+            .withName(name(about, type, reason, message))
             .withNamespace(namespace)
             .endMetadata()
             .withNewInvolvedObject()
@@ -72,10 +81,43 @@ public class EventRecorder {
             .withCount(1)
             .build();
     try {
-      client.v1().events().inNamespace(namespace).resource(event).create();
+      try {
+        client.v1().events().inNamespace(namespace).resource(event).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+          throw e;
+        }
+        client
+            .v1()
+            .events()
+            .inNamespace(namespace)
+            .withName(event.getMetadata().getName())
+            .edit(
+                existing -> {
+                  existing.setCount(existing.getCount() == null ? 2 : existing.getCount() + 1);
+                  existing.setLastTimestamp(now.toString());
+                  return existing;
+                });
+      }
     } catch (KubernetesClientException e) {
       // An Event is a courtesy; losing one must not fail the reconcile that caused it.
       log.warn("could not record event {} ({}): {}", reason, message, e.getMessage());
     }
+  }
+
+  /** The same object, type, reason and message give the same name. */
+  static String name(HasMetadata about, String type, String reason, String message) {
+    String key = about.getMetadata().getUid() + "\n" + type + "\n" + reason + "\n" + message;
+    byte[] digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    String objectName = about.getMetadata().getName();
+    // An Event name is at most 253 characters, like the object's own.
+    return objectName.substring(0, Math.min(objectName.length(), 200))
+        + "."
+        + HexFormat.of().formatHex(digest, 0, 8);
   }
 }

@@ -1,4 +1,4 @@
-package io.aideploy.operator;
+package io.aideploy.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -23,7 +23,11 @@ public final class ManagementServer implements AutoCloseable {
     try {
       server.listen(port).toCompletionStage().toCompletableFuture().get();
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot listen on management port " + port, e.getCause());
+      throw new IllegalStateException(
+          "cannot listen on management port "
+              + port
+              + " (--management-port, AIDEPLOY_MANAGEMENT_PORT)",
+          e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
