@@ -197,7 +197,7 @@ public class LocalControlPlane implements ParameterResolver, AfterAllCallback {
     }
   }
 
-  private static boolean established(CustomResourceDefinition crd) {
+  static boolean established(CustomResourceDefinition crd) {
     return crd != null
         && crd.getStatus() != null
         && crd.getStatus().getConditions() != null
