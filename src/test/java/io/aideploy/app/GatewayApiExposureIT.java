@@ -104,7 +104,9 @@ class GatewayApiExposureIT {
                   "authRequestHeaders",
                   List.of("Authorization", "Cookie", "Accept"),
                   "authResponseHeaders",
-                  List.of("X-Aideploy-Token", "X-Aideploy-Role")));
+                  List.of("X-Aideploy-Token", "X-Aideploy-Role"),
+                  "maxResponseBodySize",
+                  65536));
       assertThat(client.network().v1().ingresses().inNamespace(namespace).withName("web").get())
           .isNull();
 

@@ -54,8 +54,18 @@ final class IngressStack implements AutoCloseable {
   private final int gatewayPort;
   private final List<Process> processes = new ArrayList<>();
 
+  /** The kind of the child that exposes an app: ingress, or httproute with Gateway API. */
+  private final String exposedBy;
+
   IngressStack(LocalControlPlane.Cluster cluster, String namespace) throws IOException {
+    this(cluster, namespace, List.of());
+  }
+
+  /** As {@link #IngressStack(LocalControlPlane.Cluster, String)}, with more settings as flags. */
+  IngressStack(LocalControlPlane.Cluster cluster, String namespace, List<String> settings)
+      throws IOException {
     this.cluster = cluster;
+    this.exposedBy = settings.contains("--exposure=gateway-api") ? "httproute" : "ingress";
     this.namespace = namespace;
     ThreadLocalRandom random = ThreadLocalRandom.current();
     this.address = "127." + random.nextInt(100, 200) + "." + random.nextInt(1, 255) + ".1";
@@ -81,19 +91,24 @@ final class IngressStack implements AutoCloseable {
     hello.start();
     this.gatewayPort = freePort();
     int managementPort = freePort();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                javaBinary(),
+                "-jar",
+                cluster.projectDir().resolve("target/aideploy.jar").toString(),
+                "all",
+                "--base-domain=" + BASE_DOMAIN,
+                "--gateway-url=http://127.0.0.1:" + gatewayPort,
+                "--gateway-port=" + gatewayPort,
+                "--management-port=" + managementPort,
+                "--watch-namespaces=" + namespace));
+    command.addAll(settings);
     Process all =
         start(
             dir.resolve("aideploy.log"),
             Map.of("AIDEPLOY_SESSION_KEY", "e2e-session-key-".repeat(3)),
-            javaBinary(),
-            "-jar",
-            cluster.projectDir().resolve("target/aideploy.jar").toString(),
-            "all",
-            "--base-domain=" + BASE_DOMAIN,
-            "--gateway-url=http://127.0.0.1:" + gatewayPort,
-            "--gateway-port=" + gatewayPort,
-            "--management-port=" + managementPort,
-            "--watch-namespaces=" + namespace);
+            command.toArray(String[]::new));
     processes.add(all);
     await()
         .atMost(WAIT)
@@ -119,11 +134,11 @@ final class IngressStack implements AutoCloseable {
     assertThat(applied.exitCode()).as(applied.output()).isZero();
   }
 
-  /** The app's id, once the operator has written its Ingress. */
+  /** The app's id, once the operator has written its Ingress (or HTTPRoute). */
   String appId(String app) {
     await()
         .atMost(WAIT)
-        .until(() -> cluster.kubectl("get", "ingress", app, "-n", namespace).exitCode() == 0);
+        .until(() -> cluster.kubectl("get", exposedBy, app, "-n", namespace).exitCode() == 0);
     return kubectl("get", "aiapp", app, "-o", "jsonpath={.metadata.uid}");
   }
 

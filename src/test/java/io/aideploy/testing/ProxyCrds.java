@@ -35,17 +35,27 @@ public final class ProxyCrds {
   /** Installs the CRDs named {@code names} (e.g. {@link #HTTP_ROUTES}) and waits until served. */
   public static void install(KubernetesClient client, String... names) {
     Set<String> wanted = Set.of(names);
-    List<CustomResourceDefinition> found = new ArrayList<>();
-    for (CustomResourceDefinition crd : all(client)) {
-      if (wanted.contains(crd.getMetadata().getName())) {
-        found.add(crd);
-      }
-    }
+    List<CustomResourceDefinition> found =
+        all(client).stream().filter(crd -> wanted.contains(crd.getMetadata().getName())).toList();
     if (found.size() != wanted.size()) {
       throw new IllegalStateException(
           "not all of " + wanted + " are in " + dir() + "; found " + found.size());
     }
-    for (CustomResourceDefinition crd : found) {
+    apply(client, found);
+  }
+
+  /** Installs every CRD of API group {@code group} (a controller watches all of its kinds). */
+  public static void installGroup(KubernetesClient client, String group) {
+    List<CustomResourceDefinition> found =
+        all(client).stream().filter(crd -> group.equals(crd.getSpec().getGroup())).toList();
+    if (found.isEmpty()) {
+      throw new IllegalStateException("no CRD of group " + group + " in " + dir());
+    }
+    apply(client, found);
+  }
+
+  private static void apply(KubernetesClient client, List<CustomResourceDefinition> crds) {
+    for (CustomResourceDefinition crd : crds) {
       crd.getMetadata().setResourceVersion(null);
       client.resource(crd).forceConflicts().serverSideApply();
       client

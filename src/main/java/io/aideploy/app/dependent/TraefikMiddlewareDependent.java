@@ -15,6 +15,7 @@ import java.util.Map;
  */
 public class TraefikMiddlewareDependent extends GenericChildDependent {
   public static final String TRAEFIK_AUTH_PATH = "/auth/traefik";
+  static final int MAX_RESPONSE_BODY = 65536;
 
   public TraefikMiddlewareDependent() {
     super(ExposureKinds.TRAEFIK_MIDDLEWARE);
@@ -29,6 +30,9 @@ public class TraefikMiddlewareDependent extends GenericChildDependent {
     forwardAuth.put("trustForwardHeader", false);
     forwardAuth.put("authRequestHeaders", HttpRouteDependent.AUTH_REQUEST_HEADERS);
     forwardAuth.put("authResponseHeaders", HttpRouteDependent.AUTH_RESPONSE_HEADERS);
+    // Traefik reads a denial's body into memory to relay it, without a limit unless one is set;
+    // the gateway's are a few bytes.
+    forwardAuth.put("maxResponseBodySize", MAX_RESPONSE_BODY);
     return resource(childMetadata(app), Map.of("forwardAuth", forwardAuth));
   }
 }
