@@ -1,6 +1,7 @@
 package io.aideploy.config;
 
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * How apps are exposed: an Ingress each ({@link Mode#INGRESS}, the default), or an HTTPRoute each
@@ -31,6 +32,17 @@ public record Exposure(
     return new Exposure(Mode.GATEWAY_API, parent, auth, gatewayService);
   }
 
+  /** The constant whose flag is {@code value} (trimmed, any case); null if none is. */
+  private static <E> E byFlag(E[] constants, Function<E, String> flag, String value) {
+    String wanted = value.trim().toLowerCase(Locale.ROOT);
+    for (E constant : constants) {
+      if (flag.apply(constant).equals(wanted)) {
+        return constant;
+      }
+    }
+    return null;
+  }
+
   /** The kind of object that exposes each app. */
   public enum Mode {
     INGRESS("ingress"),
@@ -47,12 +59,7 @@ public record Exposure(
     }
 
     static Mode parse(String value) {
-      for (Mode mode : values()) {
-        if (mode.flag.equals(value.trim().toLowerCase(Locale.ROOT))) {
-          return mode;
-        }
-      }
-      return null;
+      return byFlag(values(), Mode::flag, value);
     }
   }
 
@@ -76,12 +83,7 @@ public record Exposure(
     }
 
     static AuthImplementation parse(String value) {
-      for (AuthImplementation auth : values()) {
-        if (auth.flag.equals(value.trim().toLowerCase(Locale.ROOT))) {
-          return auth;
-        }
-      }
-      return null;
+      return byFlag(values(), AuthImplementation::flag, value);
     }
   }
 

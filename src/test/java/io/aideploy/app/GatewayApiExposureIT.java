@@ -28,7 +28,6 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GroupVersionK
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
@@ -280,19 +279,7 @@ class GatewayApiExposureIT {
   }
 
   private TestOperator start(Exposure exposure) {
-    Settings settings =
-        new Settings(
-                TestOperator.BASE_DOMAIN,
-                TestOperator.GATEWAY_URL,
-                TestOperator.LOGIN_URL,
-                "nginx",
-                null,
-                Set.of(namespace),
-                0,
-                0,
-                false,
-                null)
-            .withExposure(exposure);
+    Settings settings = TestOperator.settingsWatching(namespace).withExposure(exposure);
     return TestOperator.start(client, settings);
   }
 

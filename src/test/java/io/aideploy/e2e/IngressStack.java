@@ -39,6 +39,33 @@ final class IngressStack implements AutoCloseable {
   static final String LOGIN_HOST = "login." + BASE_DOMAIN;
   static final Duration WAIT = Duration.ofSeconds(90);
 
+  /**
+   * The app {@code hello} (group A), two Reader tokens that cover it ({@code reader-token}, {@code
+   * rotating-token}) and one that does not ({@code group-b-token}).
+   */
+  static final String HELLO_AND_TOKENS =
+      """
+      apiVersion: aideploy.io/v1alpha1
+      kind: AiApp
+      metadata: {name: hello, labels: {group: A}}
+      spec: {image: ovhcom/ai-deploy-hello-world}
+      ---
+      apiVersion: aideploy.io/v1alpha1
+      kind: AiToken
+      metadata: {name: reader-token}
+      spec: {role: Reader, labelSelector: group=A}
+      ---
+      apiVersion: aideploy.io/v1alpha1
+      kind: AiToken
+      metadata: {name: rotating-token}
+      spec: {role: Reader, labelSelector: group=A}
+      ---
+      apiVersion: aideploy.io/v1alpha1
+      kind: AiToken
+      metadata: {name: group-b-token}
+      spec: {role: Reader, labelSelector: group=B}
+      """;
+
   final LocalControlPlane.Cluster cluster;
   final String namespace;
   final String address;

@@ -105,28 +105,9 @@ class TraefikGatewayApiE2E {
                 mode: Terminate
                 certificateRefs: [{kind: Secret, name: wildcard-tls}]
               allowedRoutes: {namespaces: {from: Same}}
-        ---
-        apiVersion: aideploy.io/v1alpha1
-        kind: AiApp
-        metadata: {name: hello, labels: {group: A}}
-        spec: {image: ovhcom/ai-deploy-hello-world}
-        ---
-        apiVersion: aideploy.io/v1alpha1
-        kind: AiToken
-        metadata: {name: reader-token}
-        spec: {role: Reader, labelSelector: group=A}
-        ---
-        apiVersion: aideploy.io/v1alpha1
-        kind: AiToken
-        metadata: {name: rotating-token}
-        spec: {role: Reader, labelSelector: group=A}
-        ---
-        apiVersion: aideploy.io/v1alpha1
-        kind: AiToken
-        metadata: {name: group-b-token}
-        spec: {role: Reader, labelSelector: group=B}
         """
             .formatted(gatewayClass, GATEWAY, gatewayClass, LISTENER, IngressStack.BASE_DOMAIN));
+    stack.apply(IngressStack.HELLO_AND_TOKENS);
     helloHost = stack.appId("hello") + "." + IngressStack.BASE_DOMAIN;
     reader = stack.tokenValue("reader-token", null);
 

@@ -56,28 +56,7 @@ class TraefikIngressE2E {
       throws Exception {
     client = kubernetes;
     stack = new IngressStack(cluster, TestNamespaces.create(kubernetes, "traefik-e2e"));
-    stack.apply(
-        """
-        apiVersion: aideploy.io/v1alpha1
-        kind: AiApp
-        metadata: {name: hello, labels: {group: A}}
-        spec: {image: ovhcom/ai-deploy-hello-world}
-        ---
-        apiVersion: aideploy.io/v1alpha1
-        kind: AiToken
-        metadata: {name: reader-token}
-        spec: {role: Reader, labelSelector: group=A}
-        ---
-        apiVersion: aideploy.io/v1alpha1
-        kind: AiToken
-        metadata: {name: rotating-token}
-        spec: {role: Reader, labelSelector: group=A}
-        ---
-        apiVersion: aideploy.io/v1alpha1
-        kind: AiToken
-        metadata: {name: group-b-token}
-        spec: {role: Reader, labelSelector: group=B}
-        """);
+    stack.apply(IngressStack.HELLO_AND_TOKENS);
     // What installing ingress-nginx leaves in a cluster, and what Traefik's provider looks for:
     // with no IngressClass of controller k8s.io/ingress-nginx it ignores Ingresses that name a
     // class (shouldProcessIngress in pkg/provider/kubernetes/ingress-nginx/kubernetes.go).

@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -170,17 +169,7 @@ class ExtAuthRequestIT {
   }
 
   private static Settings settings(String ns, AuthImplementation auth) {
-    return new Settings(
-            TestOperator.BASE_DOMAIN,
-            TestOperator.GATEWAY_URL,
-            TestOperator.LOGIN_URL,
-            "nginx",
-            null,
-            Set.of(ns),
-            0,
-            0,
-            false,
-            null)
+    return TestOperator.settingsWatching(ns)
         .withExposure(
             Exposure.gatewayApi(
                 new Exposure.ParentGateway("edge", "public", null),

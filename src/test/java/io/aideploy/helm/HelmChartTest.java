@@ -42,15 +42,19 @@ class HelmChartTest {
   }
 
   static Rendered template(String... setValues) {
+    CommandResult result = helmTemplate(setValues);
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    return Rendered.parse(result.output());
+  }
+
+  private static CommandResult helmTemplate(String... setValues) {
     List<String> args =
         new ArrayList<>(List.of("template", "aideploy", helm.chart().toString(), "-n", "aideploy"));
     for (String value : setValues) {
       args.add("--set");
       args.add(value);
     }
-    CommandResult result = helm.run(args.toArray(String[]::new));
-    assertThat(result.exitCode()).as(result.output()).isZero();
-    return Rendered.parse(result.output());
+    return helm.run(args.toArray(String[]::new));
   }
 
   @Test
@@ -307,13 +311,7 @@ class HelmChartTest {
             "settings.exposure.gatewayApi.auth=envoy-gateway"
           }
         }) {
-      List<String> args =
-          new ArrayList<>(List.of("template", "aideploy", helm.chart().toString(), "-n", "x"));
-      for (String value : values) {
-        args.add("--set");
-        args.add(value);
-      }
-      CommandResult result = helm.run(args.toArray(String[]::new));
+      CommandResult result = helmTemplate(values);
       assertThat(result.exitCode()).as(result.output()).isNotZero();
       assertThat(result.output()).contains("settings.");
     }

@@ -56,14 +56,7 @@ public final class ProxyCrds {
 
   private static void apply(KubernetesClient client, List<CustomResourceDefinition> crds) {
     for (CustomResourceDefinition crd : crds) {
-      crd.getMetadata().setResourceVersion(null);
-      client.resource(crd).forceConflicts().serverSideApply();
-      client
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .withName(crd.getMetadata().getName())
-          .waitUntilCondition(LocalControlPlane::established, 60, TimeUnit.SECONDS);
+      LocalControlPlane.apply(client, crd);
     }
   }
 

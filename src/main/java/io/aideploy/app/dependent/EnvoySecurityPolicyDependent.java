@@ -2,7 +2,6 @@ package io.aideploy.app.dependent;
 
 import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.app.AppContext;
-import io.aideploy.config.Exposure;
 import io.aideploy.config.Settings;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -25,14 +24,8 @@ public class EnvoySecurityPolicyDependent extends GenericChildDependent {
   @Override
   protected GenericKubernetesResource desired(AiApp app, Context<AiApp> context) {
     Settings settings = AppContext.settings(context);
-    Exposure.ServiceAddress gateway = settings.exposure().gatewayService();
-    Map<String, Object> backend = new LinkedHashMap<>();
-    backend.put("group", "");
-    backend.put("kind", "Service");
-    backend.put("name", gateway.name());
-    backend.put("namespace", gateway.namespace());
-    backend.put("port", gateway.port());
-    backend.put("weight", 1);
+    Map<String, Object> backend = HttpRouteDependent.gatewayBackend(settings);
+    backend.put("weight", 1); // a default of SecurityPolicy's backendRefs, not of ExternalAuth's
     Map<String, Object> http = new LinkedHashMap<>();
     http.put("backendRefs", List.of(backend));
     http.put("path", HttpRouteDependent.authPath(settings));

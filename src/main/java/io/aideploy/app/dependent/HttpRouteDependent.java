@@ -103,6 +103,19 @@ public class HttpRouteDependent extends GenericChildDependent {
    * namespaces this needs a ReferenceGrant in the gateway's namespace (the Helm chart renders it).
    */
   private static Map<String, Object> externalAuth(Settings settings) {
+    Map<String, Object> http = new LinkedHashMap<>();
+    http.put("path", authPath(settings));
+    http.put("allowedHeaders", AUTH_REQUEST_HEADERS);
+    http.put("allowedResponseHeaders", AUTH_RESPONSE_HEADERS);
+    Map<String, Object> auth = new LinkedHashMap<>();
+    auth.put("protocol", "HTTP");
+    auth.put("backendRef", gatewayBackend(settings));
+    auth.put("http", http);
+    return Map.of("type", "ExternalAuth", "externalAuth", auth);
+  }
+
+  /** A backendRef to the aideploy gateway's Service, defaults written out. */
+  static Map<String, Object> gatewayBackend(Settings settings) {
     Exposure.ServiceAddress gateway = settings.exposure().gatewayService();
     Map<String, Object> backend = new LinkedHashMap<>();
     backend.put("group", "");
@@ -110,15 +123,7 @@ public class HttpRouteDependent extends GenericChildDependent {
     backend.put("name", gateway.name());
     backend.put("namespace", gateway.namespace());
     backend.put("port", gateway.port());
-    Map<String, Object> http = new LinkedHashMap<>();
-    http.put("path", authPath(settings));
-    http.put("allowedHeaders", AUTH_REQUEST_HEADERS);
-    http.put("allowedResponseHeaders", AUTH_RESPONSE_HEADERS);
-    Map<String, Object> auth = new LinkedHashMap<>();
-    auth.put("protocol", "HTTP");
-    auth.put("backendRef", backend);
-    auth.put("http", http);
-    return Map.of("type", "ExternalAuth", "externalAuth", auth);
+    return backend;
   }
 
   /** {@link #ENVOY_AUTH_PATH} under the gateway URL's own path, if it has one. */
