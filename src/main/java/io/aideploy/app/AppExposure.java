@@ -5,6 +5,7 @@ import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.app.dependent.EnvoySecurityPolicyDependent;
 import io.aideploy.app.dependent.ExposureKinds;
 import io.aideploy.app.dependent.ExposureLeftovers;
+import io.aideploy.app.dependent.GenericChildDependent;
 import io.aideploy.app.dependent.HttpRouteDependent;
 import io.aideploy.app.dependent.IngressDependent;
 import io.aideploy.app.dependent.InstalledKinds;
@@ -51,13 +52,15 @@ final class AppExposure {
       KubernetesDependentResource<?, AiApp> exposer,
       KubernetesDependentResource<?, AiApp> attachment,
       List<GroupVersionKindPlural> used,
-      List<String> missingCrds) {
+      List<String> missingCrds,
+      EventSourceContext<AiApp> context) {
     this.exposer = exposer;
     this.attachment = attachment;
     this.missingCrds = missingCrds;
     List<GroupVersionKindPlural> unused = new ArrayList<>(ALL_KINDS);
     unused.removeAll(used);
-    this.leftovers = new ExposureLeftovers(unused);
+    // A kind that is not installed has nothing left over: no call for it on each app.
+    this.leftovers = new ExposureLeftovers(InstalledKinds.served(context.getClient(), unused));
   }
 
   /** The exposure {@code settings} ask for, its CRDs checked against the API server. */
@@ -65,19 +68,17 @@ final class AppExposure {
     Exposure exposure = settings.exposure();
     if (exposure.mode() == Exposure.Mode.INGRESS) {
       return new AppExposure(
-          new IngressDependent(), null, List.of(ExposureKinds.INGRESS), List.of());
+          new IngressDependent(), null, List.of(ExposureKinds.INGRESS), List.of(), context);
     }
-    KubernetesDependentResource<?, AiApp> attachment =
+    GenericChildDependent attachment =
         switch (exposure.auth()) {
           case TRAEFIK -> new TraefikMiddlewareDependent();
           case ENVOY_GATEWAY -> new EnvoySecurityPolicyDependent();
           case EXTERNAL_AUTH -> null; // a filter of the route itself
         };
     List<GroupVersionKindPlural> used = new ArrayList<>(List.of(ExposureKinds.HTTP_ROUTE));
-    if (attachment instanceof TraefikMiddlewareDependent) {
-      used.add(ExposureKinds.TRAEFIK_MIDDLEWARE);
-    } else if (attachment instanceof EnvoySecurityPolicyDependent) {
-      used.add(ExposureKinds.ENVOY_SECURITY_POLICY);
+    if (attachment != null) {
+      used.add(attachment.kind());
     }
     List<String> missing = InstalledKinds.missing(context.getClient(), used);
     if (!missing.isEmpty()) {
@@ -86,7 +87,7 @@ final class AppExposure {
               + " the operator restarts",
           String.join(", ", missing));
     }
-    return new AppExposure(new HttpRouteDependent(), attachment, used, missing);
+    return new AppExposure(new HttpRouteDependent(), attachment, used, missing, context);
   }
 
   /** The informers of the kinds this exposure writes; none when their CRDs are missing. */

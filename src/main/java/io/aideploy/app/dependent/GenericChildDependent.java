@@ -16,7 +16,7 @@ import java.util.Optional;
  * A child whose kind comes from a CRD the operator ships no model of (Gateway API, Traefik, Envoy
  * Gateway, Istio): built as a map, watched through its group, version and plural.
  */
-abstract class GenericChildDependent extends AppChildDependent<GenericKubernetesResource> {
+public abstract class GenericChildDependent extends AppChildDependent<GenericKubernetesResource> {
   private final GroupVersionKindPlural kind;
 
   GenericChildDependent(GroupVersionKindPlural kind) {

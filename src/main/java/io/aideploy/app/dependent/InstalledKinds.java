@@ -18,6 +18,12 @@ public final class InstalledKinds {
         .toList();
   }
 
+  /** Those of {@code kinds} that the API server serves. */
+  public static List<GroupVersionKindPlural> served(
+      KubernetesClient client, List<GroupVersionKindPlural> kinds) {
+    return kinds.stream().filter(kind -> served(client, kind)).toList();
+  }
+
   private static boolean served(KubernetesClient client, GroupVersionKindPlural kind) {
     APIResourceList resources;
     try {
