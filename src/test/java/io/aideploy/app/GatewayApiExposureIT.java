@@ -1,5 +1,6 @@
 package io.aideploy.app;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,6 +14,7 @@ import io.aideploy.config.Exposure;
 import io.aideploy.config.Exposure.AuthImplementation;
 import io.aideploy.config.Settings;
 import io.aideploy.labels.ReservedLabels;
+import io.aideploy.testing.Helm;
 import io.aideploy.testing.LocalControlPlane;
 import io.aideploy.testing.ProxyCrds;
 import io.aideploy.testing.TestNamespaces;
@@ -270,6 +272,43 @@ class GatewayApiExposureIT {
       assertThat(operator.isReady()).isTrue();
     } finally {
       ProxyCrds.install(client, ProxyCrds.ENVOY_SECURITY_POLICIES);
+    }
+  }
+
+  @Test
+  void theChartsReferenceGrantsAreAcceptedByTheRealCrd() {
+    ProxyCrds.install(client, ProxyCrds.REFERENCE_GRANTS);
+    for (String auth : List.of("envoy-gateway", "external-auth")) {
+      LocalControlPlane.CommandResult rendered =
+          Helm.required()
+              .run(
+                  "template",
+                  "aideploy",
+                  Helm.required().chart().toString(),
+                  "-n",
+                  namespace,
+                  "--show-only",
+                  "templates/reference-grant.yaml",
+                  "--set",
+                  "settings.exposure.mode=gateway-api",
+                  "--set",
+                  "settings.exposure.gatewayApi.parent.namespace=edge",
+                  "--set",
+                  "settings.exposure.gatewayApi.parent.name=public",
+                  "--set",
+                  "settings.exposure.gatewayApi.auth=" + auth,
+                  "--set",
+                  "settings.watchNamespaces={team-a,team-b}");
+      assertThat(rendered.exitCode()).as(rendered.output()).isZero();
+      HasMetadata grant =
+          client
+              .load(new java.io.ByteArrayInputStream(rendered.output().getBytes(UTF_8)))
+              .items()
+              .get(0);
+      assertThat(grant.getKind()).isEqualTo("ReferenceGrant");
+      HasMetadata applied = client.resource(grant).forceConflicts().serverSideApply();
+      assertThat(applied.getMetadata().getUid()).isNotNull();
+      client.resource(applied).delete();
     }
   }
 
