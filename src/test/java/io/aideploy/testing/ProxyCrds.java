@@ -63,8 +63,31 @@ public final class ProxyCrds {
   /** Deletes the CRD {@code name} (and every object of its kind), waiting until it is gone. */
   public static void uninstall(KubernetesClient client, String name) {
     var crd = client.apiextensions().v1().customResourceDefinitions().withName(name);
+    CustomResourceDefinition installed = crd.get();
     crd.delete();
     crd.waitUntilCondition(java.util.Objects::isNull, 60, TimeUnit.SECONDS);
+    if (installed == null) {
+      return;
+    }
+    // The API server's discovery documents follow the CRD a moment later: wait for them too, or
+    // whatever reads discovery next still finds the kind.
+    String group = installed.getSpec().getGroup();
+    String plural = installed.getSpec().getNames().getPlural();
+    for (var version : installed.getSpec().getVersions()) {
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(60))
+          .until(
+              () -> {
+                try {
+                  var resources = client.getApiResources(group + "/" + version.getName());
+                  return resources == null
+                      || resources.getResources().stream()
+                          .noneMatch(r -> plural.equals(r.getName()));
+                } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                  return e.getCode() == 404;
+                }
+              });
+    }
   }
 
   private static List<CustomResourceDefinition> all(KubernetesClient client) {
