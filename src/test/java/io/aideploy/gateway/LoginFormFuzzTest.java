@@ -73,7 +73,8 @@ class LoginFormFuzzTest {
             null,
             Settings.DEFAULT_SESSION_LIFETIME,
             Integer.MAX_VALUE,
-            Settings.DEFAULT_TRUSTED_PROXIES);
+            Settings.DEFAULT_TRUSTED_PROXIES,
+            base.exposure());
     vertx = Vertx.vertx();
     GatewayContext context =
         GatewayRuntime.context(null, settings, new SimpleMeterRegistry(), Clock.systemUTC(), index);
