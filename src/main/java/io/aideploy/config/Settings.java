@@ -23,6 +23,7 @@ import java.util.Set;
  * @param sessionLifetime how long a browser session lasts at most
  * @param failedAuthLimit failed token attempts per client address and minute before 429
  * @param trustedProxies CIDRs whose X-Forwarded-For / X-Real-IP headers name the client
+ * @param grpcPort port of the gateway's gRPC ext_authz server; {@link #GRPC_OFF}: none
  */
 public record Settings(
     String baseDomain,
@@ -38,7 +39,11 @@ public record Settings(
     String sessionKey,
     Duration sessionLifetime,
     int failedAuthLimit,
-    List<String> trustedProxies) {
+    List<String> trustedProxies,
+    int grpcPort) {
+
+  /** {@link #grpcPort} when the gateway serves no gRPC (the default). */
+  public static final int GRPC_OFF = -1;
 
   /** Default of {@link #sessionLifetime}. */
   public static final Duration DEFAULT_SESSION_LIFETIME = Duration.ofHours(12);
@@ -85,7 +90,8 @@ public record Settings(
         null,
         DEFAULT_SESSION_LIFETIME,
         DEFAULT_FAILED_AUTH_LIMIT,
-        DEFAULT_TRUSTED_PROXIES);
+        DEFAULT_TRUSTED_PROXIES,
+        GRPC_OFF);
   }
 
   /** These settings with another session key (null: random per process). */
@@ -104,7 +110,8 @@ public record Settings(
         key,
         sessionLifetime,
         failedAuthLimit,
-        trustedProxies);
+        trustedProxies,
+        grpcPort);
   }
 
   /** These settings with another failed-attempt limit. */
@@ -123,7 +130,28 @@ public record Settings(
         sessionKey,
         sessionLifetime,
         limit,
-        trustedProxies);
+        trustedProxies,
+        grpcPort);
+  }
+
+  /** These settings with the gRPC ext_authz server on {@code port} (0: any free port). */
+  public Settings withGrpcPort(int port) {
+    return new Settings(
+        baseDomain,
+        gatewayUrl,
+        loginUrl,
+        ingressClass,
+        tlsSecret,
+        watchNamespaces,
+        gatewayPort,
+        managementPort,
+        leaderElection,
+        leaderElectionNamespace,
+        sessionKey,
+        sessionLifetime,
+        failedAuthLimit,
+        trustedProxies,
+        port);
   }
 
   // The record's own toString would print the session key into any log line that shows settings.
@@ -157,6 +185,8 @@ public record Settings(
         + failedAuthLimit
         + ", trustedProxies="
         + trustedProxies
+        + ", grpcPort="
+        + (grpcPort == GRPC_OFF ? "off" : grpcPort)
         + "]";
   }
 
