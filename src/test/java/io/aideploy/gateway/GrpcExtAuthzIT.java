@@ -41,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,92 +125,101 @@ class GrpcExtAuthzIT {
 
   @Test
   void grpcAndHttpGiveTheSameDecisionForTheWholeMatrix() {
-    String html = "Accept: text/html";
-    List<Case> cases =
-        List.of(
-            new Case("allowed", 200, call("POST", mine, "/v1/predict", bearer(mineOnly))),
-            new Case("public app", 200, call("GET", open, "/")),
-            new Case("no token", 401, call("POST", secret, "/v1/predict")),
-            new Case("malformed token", 401, call("GET", secret, "/", "Authorization: Bearer x")),
-            new Case("not a bearer", 401, call("GET", secret, "/", "Authorization: Basic eDp5")),
-            new Case("unknown token", 401, call("GET", secret, "/", bearer(TokenValue.generate()))),
-            new Case("regenerated", 401, call("GET", secret, "/", bearer(regenerated))),
-            new Case("out of scope", 403, call("GET", secret, "/", bearer(mineOnly))),
-            new Case("other namespace", 403, call("GET", secret, "/", bearer(otherNamespace))),
-            new Case(
-                "unknown app",
-                403,
-                new Call(
-                    "GET",
-                    "0a0a0a0a-0000-4000-8000-000000000000." + TestOperator.BASE_DOMAIN,
-                    "/",
-                    List.of())),
-            new Case("bad session", 401, call("GET", secret, "/", cookie("forged.value"))),
-            new Case("page load without a session", 303, call("GET", secret, "/page?x=1", html)),
-            new Case(
-                "page load with a bad ticket", 401, call("GET", secret, "/?aideploy_ticket=x")),
-            new Case("host not an app", 403, new Call("GET", "example.com", "/", List.of())),
-            new Case(
-                "host with a bad port", 400, new Call("GET", host(open) + ":x", "/", List.of())));
-    assertSameDecisions(cases);
+    assertSameDecisions(matrix(), grpc::check);
   }
 
   @Test
   void theClientControlsNothingButItsCredential() {
+    assertSameDecisions(hostile(), grpc::check);
+  }
+
+  @Test
+  void grpcurlGetsTheSameDecisionsAsTheHttpEndpoint() {
+    Grpcurl grpcurl = Grpcurl.required();
+    List<Case> all = new ArrayList<>(matrix());
+    all.addAll(hostile());
+    assertSameDecisions(all, request -> grpcurl.check(gateway.grpcPort(), request));
+  }
+
+  private static List<Case> matrix() {
+    String html = "Accept: text/html";
+    return List.of(
+        new Case("allowed", 200, call("POST", mine, "/v1/predict", bearer(mineOnly))),
+        new Case("public app", 200, call("GET", open, "/")),
+        new Case("no token", 401, call("POST", secret, "/v1/predict")),
+        new Case("malformed token", 401, call("GET", secret, "/", "Authorization: Bearer x")),
+        new Case("not a bearer", 401, call("GET", secret, "/", "Authorization: Basic eDp5")),
+        new Case("unknown token", 401, call("GET", secret, "/", bearer(TokenValue.generate()))),
+        new Case("regenerated", 401, call("GET", secret, "/", bearer(regenerated))),
+        new Case("out of scope", 403, call("GET", secret, "/", bearer(mineOnly))),
+        new Case("other namespace", 403, call("GET", secret, "/", bearer(otherNamespace))),
+        new Case(
+            "unknown app",
+            403,
+            new Call(
+                "GET",
+                "0a0a0a0a-0000-4000-8000-000000000000." + TestOperator.BASE_DOMAIN,
+                "/",
+                List.of())),
+        new Case("bad session", 401, call("GET", secret, "/", cookie("forged.value"))),
+        new Case("page load without a session", 303, call("GET", secret, "/page?x=1", html)),
+        new Case("page load with a bad ticket", 401, call("GET", secret, "/?aideploy_ticket=x")),
+        new Case("host not an app", 403, new Call("GET", "example.com", "/", List.of())),
+        new Case("host with a bad port", 400, new Call("GET", host(open) + ":x", "/", List.of())));
+  }
+
+  private static List<Case> hostile() {
     String bearer = bearer(mineOnly);
-    List<Case> cases =
-        List.of(
-            new Case("app in the query", 401, call("GET", secret, "/x?app=" + uid(open))),
-            new Case(
-                "app twice", 401, call("GET", secret, "/x?app=" + uid(open) + "&app=" + uid(mine))),
-            new Case("app encoded", 401, call("GET", secret, "/x?%61pp=" + uid(open))),
-            new Case(
-                "encoded separators to the nginx check",
-                401,
-                call("GET", secret, "/..%2F..%2Fauth%3Fapp%3D" + uid(open))),
-            new Case(
-                "dot segments to the nginx check",
-                401,
-                call("GET", secret, "/../../auth?app=" + uid(open))),
-            new Case("backslashes", 401, call("GET", secret, "/..\\..\\login")),
-            new Case(
-                "ingress-nginx's header",
-                401,
-                call("GET", secret, "/", "X-Original-URL: https://" + host(open) + "/")),
-            new Case(
-                "Traefik's headers",
-                401,
-                call(
-                    "GET",
-                    secret,
-                    "/",
-                    "X-Forwarded-Host: " + host(open),
-                    "X-Forwarded-Uri: /?app=" + uid(open))),
-            new Case(
-                "RFC 7239 header", 401, call("GET", secret, "/", "Forwarded: host=" + host(open))),
-            new Case(
-                "forged identity headers",
-                401,
-                call("GET", secret, "/", "X-Aideploy-Token: admin", "X-Aideploy-Role: Operator")),
-            new Case(
-                "my token, the app I may reach in the query",
-                403,
-                call("POST", secret, "/v1/predict?app=" + uid(mine), bearer)),
-            new Case(
-                "my token, my app's host in forwarded headers",
-                403,
-                call(
-                    "GET",
-                    secret,
-                    "/",
-                    bearer,
-                    "X-Forwarded-Host: " + host(mine),
-                    "X-Forwarded-For: 10.0.0.1")),
-            new Case(
-                "my token on my app, forged identity",
-                200,
-                call("GET", mine, "/?app=" + uid(secret), bearer, "X-Aideploy-Role: Admin")));
-    assertSameDecisions(cases);
+    return List.of(
+        new Case("app in the query", 401, call("GET", secret, "/x?app=" + uid(open))),
+        new Case(
+            "app twice", 401, call("GET", secret, "/x?app=" + uid(open) + "&app=" + uid(mine))),
+        new Case("app encoded", 401, call("GET", secret, "/x?%61pp=" + uid(open))),
+        new Case(
+            "encoded separators to the nginx check",
+            401,
+            call("GET", secret, "/..%2F..%2Fauth%3Fapp%3D" + uid(open))),
+        new Case(
+            "dot segments to the nginx check",
+            401,
+            call("GET", secret, "/../../auth?app=" + uid(open))),
+        new Case("backslashes", 401, call("GET", secret, "/..\\..\\login")),
+        new Case(
+            "ingress-nginx's header",
+            401,
+            call("GET", secret, "/", "X-Original-URL: https://" + host(open) + "/")),
+        new Case(
+            "Traefik's headers",
+            401,
+            call(
+                "GET",
+                secret,
+                "/",
+                "X-Forwarded-Host: " + host(open),
+                "X-Forwarded-Uri: /?app=" + uid(open))),
+        new Case("RFC 7239 header", 401, call("GET", secret, "/", "Forwarded: host=" + host(open))),
+        new Case(
+            "forged identity headers",
+            401,
+            call("GET", secret, "/", "X-Aideploy-Token: admin", "X-Aideploy-Role: Operator")),
+        new Case(
+            "my token, the app I may reach in the query",
+            403,
+            call("POST", secret, "/v1/predict?app=" + uid(mine), bearer)),
+        new Case(
+            "my token, my app's host in forwarded headers",
+            403,
+            call(
+                "GET",
+                secret,
+                "/",
+                bearer,
+                "X-Forwarded-Host: " + host(mine),
+                "X-Forwarded-For: 10.0.0.1")),
+        new Case(
+            "my token on my app, forged identity",
+            200,
+            call("GET", mine, "/?app=" + uid(secret), bearer, "X-Aideploy-Role: Admin")));
   }
 
   @Test
@@ -322,11 +332,11 @@ class GrpcExtAuthzIT {
   private record Decision(
       int status, String location, String challenge, String token, String role) {}
 
-  private void assertSameDecisions(List<Case> cases) {
+  private void assertSameDecisions(List<Case> cases, Function<CheckRequest, CheckResponse> client) {
     List<String> wrong = new ArrayList<>();
     for (Case c : cases) {
       Decision overHttp = decision(http(c.call()));
-      Decision overGrpc = decision(grpc.check(request(c.call())));
+      Decision overGrpc = decision(client.apply(request(c.call())));
       if (overHttp.status() != c.expected() || !overGrpc.equals(overHttp)) {
         wrong.add(
             c.what() + ": expected " + c.expected() + ", HTTP " + overHttp + ", gRPC " + overGrpc);
