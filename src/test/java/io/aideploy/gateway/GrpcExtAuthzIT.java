@@ -23,10 +23,7 @@ import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -295,12 +292,7 @@ class GrpcExtAuthzIT {
 
   @Test
   void unavailableUntilSynced() {
-    Config unreachable =
-        new ConfigBuilder(Config.empty())
-            .withMasterUrl("https://127.0.0.1:1")
-            .withRequestRetryBackoffLimit(0)
-            .build();
-    try (KubernetesClient nowhere = new KubernetesClientBuilder().withConfig(unreachable).build()) {
+    try (KubernetesClient nowhere = TestResources.unreachableApi()) {
       GatewayRuntime unsynced =
           GatewayRuntime.start(
               nowhere,
