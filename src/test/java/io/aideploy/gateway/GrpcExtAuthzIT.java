@@ -31,6 +31,8 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +41,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -217,6 +221,49 @@ class GrpcExtAuthzIT {
             "my token on my app, forged identity",
             200,
             call("GET", mine, "/?app=" + uid(secret), bearer, "X-Aideploy-Role: Admin")));
+  }
+
+  @Test
+  void aBrowserSignsInUsesItsSessionAndSignsOutOverGrpc() {
+    // The login page hands the browser a ticket for the app (docs/gateway.md, sessions).
+    String rd = "https://" + host(mine) + "/chat?x=1";
+    RawHttp.Response page =
+        RawHttp.request(
+            gateway.port(), "GET", "/login?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8));
+    Matcher csrf = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page.body());
+    assertThat(csrf.find()).isTrue();
+    String form =
+        "token=" + encode(mineOnly) + "&rd=" + encode(rd) + "&csrf=" + encode(csrf.group(1));
+    RawHttp.Response signedIn =
+        RawHttp.withBody(
+            gateway.port(),
+            "POST",
+            "/login",
+            form,
+            "Content-Type: application/x-www-form-urlencoded",
+            "Origin: https://login.apps.test.local");
+    assertThat(signedIn.status()).isEqualTo(303);
+    String ticket = signedIn.header("Location").substring(("https://" + host(mine)).length());
+
+    // Envoy passes the denied 303 on: the cookie goes to the browser, the ticket leaves the URL.
+    CheckResponse handOff = grpc.check(request(call("GET", mine, ticket, "Accept: text/html")));
+    assertThat(decision(handOff).status()).isEqualTo(303);
+    assertThat(decision(handOff).location()).isEqualTo(rd);
+    String setCookie = deniedHeader(handOff, "Set-Cookie");
+    String session = setCookie.substring(0, setCookie.indexOf(';'));
+
+    Call withSession = call("GET", mine, "/chat", "Cookie: other=1; " + session);
+    assertThat(decision(grpc.check(request(withSession))))
+        .isEqualTo(decision(http(withSession)))
+        .extracting(Decision::status, Decision::token)
+        .containsExactly(200, "mine-only");
+
+    CheckResponse signOut =
+        grpc.check(request(call("POST", mine, "/.aideploy/sign-out", "Cookie: " + session)));
+    assertThat(decision(signOut).status()).isEqualTo(303);
+    assertThat(deniedHeader(signOut, "Set-Cookie")).startsWith(SessionCookie.NAME + "=;");
+    await().atMost(WAIT).until(() -> decision(grpc.check(request(withSession))).status() == 401);
+    assertThat(decision(http(withSession)).status()).isEqualTo(401);
   }
 
   @Test
@@ -433,6 +480,18 @@ class GrpcExtAuthzIT {
       headers.add(new String[] {line.substring(0, colon), line.substring(colon + 1).strip()});
     }
     return new Call(method, host(app), target, headers);
+  }
+
+  private static String deniedHeader(CheckResponse response, String name) {
+    return response.getDeniedResponse().getHeadersList().stream()
+        .filter(h -> h.getHeader().getKey().equals(name))
+        .map(h -> h.getHeader().getValue())
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 
   private static String bearer(String value) {
