@@ -23,6 +23,7 @@ import java.util.Set;
  * @param sessionLifetime how long a browser session lasts at most
  * @param failedAuthLimit failed token attempts per client address and minute before 429
  * @param trustedProxies CIDRs whose X-Forwarded-For / X-Real-IP headers name the client
+ * @param exposure whether apps get an Ingress or an HTTPRoute, and how it is authenticated
  * @param grpcPort port of the gateway's gRPC ext_authz server; {@link #GRPC_OFF}: none
  */
 public record Settings(
@@ -40,6 +41,7 @@ public record Settings(
     Duration sessionLifetime,
     int failedAuthLimit,
     List<String> trustedProxies,
+    Exposure exposure,
     int grpcPort) {
 
   /** {@link #grpcPort} when the gateway serves no gRPC (the default). */
@@ -62,6 +64,7 @@ public record Settings(
   public Settings {
     watchNamespaces = Set.copyOf(watchNamespaces);
     trustedProxies = List.copyOf(trustedProxies);
+    exposure = exposure == null ? Exposure.INGRESS : exposure;
   }
 
   /** Settings with the gateway's own settings at their defaults. */
@@ -91,6 +94,7 @@ public record Settings(
         DEFAULT_SESSION_LIFETIME,
         DEFAULT_FAILED_AUTH_LIMIT,
         DEFAULT_TRUSTED_PROXIES,
+        Exposure.INGRESS,
         GRPC_OFF);
   }
 
@@ -111,6 +115,7 @@ public record Settings(
         sessionLifetime,
         failedAuthLimit,
         trustedProxies,
+        exposure,
         grpcPort);
   }
 
@@ -131,6 +136,28 @@ public record Settings(
         sessionLifetime,
         limit,
         trustedProxies,
+        exposure,
+        grpcPort);
+  }
+
+  /** These settings with another way of exposing apps. */
+  public Settings withExposure(Exposure other) {
+    return new Settings(
+        baseDomain,
+        gatewayUrl,
+        loginUrl,
+        ingressClass,
+        tlsSecret,
+        watchNamespaces,
+        gatewayPort,
+        managementPort,
+        leaderElection,
+        leaderElectionNamespace,
+        sessionKey,
+        sessionLifetime,
+        failedAuthLimit,
+        trustedProxies,
+        other,
         grpcPort);
   }
 
@@ -151,6 +178,7 @@ public record Settings(
         sessionLifetime,
         failedAuthLimit,
         trustedProxies,
+        exposure,
         port);
   }
 
@@ -185,6 +213,8 @@ public record Settings(
         + failedAuthLimit
         + ", trustedProxies="
         + trustedProxies
+        + ", exposure="
+        + exposure
         + ", grpcPort="
         + (grpcPort == GRPC_OFF ? "off" : grpcPort)
         + "]";
