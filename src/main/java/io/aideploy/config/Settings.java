@@ -24,6 +24,7 @@ import java.util.Set;
  * @param failedAuthLimit failed token attempts per client address and minute before 429
  * @param trustedProxies CIDRs whose X-Forwarded-For / X-Real-IP headers name the client
  * @param exposure whether apps get an Ingress or an HTTPRoute, and how it is authenticated
+ * @param grpcPort port of the gateway's gRPC ext_authz server; {@link #GRPC_OFF}: none
  */
 public record Settings(
     String baseDomain,
@@ -40,7 +41,11 @@ public record Settings(
     Duration sessionLifetime,
     int failedAuthLimit,
     List<String> trustedProxies,
-    Exposure exposure) {
+    Exposure exposure,
+    int grpcPort) {
+
+  /** {@link #grpcPort} when the gateway serves no gRPC (the default). */
+  public static final int GRPC_OFF = -1;
 
   /** Default of {@link #sessionLifetime}. */
   public static final Duration DEFAULT_SESSION_LIFETIME = Duration.ofHours(12);
@@ -89,7 +94,8 @@ public record Settings(
         DEFAULT_SESSION_LIFETIME,
         DEFAULT_FAILED_AUTH_LIMIT,
         DEFAULT_TRUSTED_PROXIES,
-        Exposure.INGRESS);
+        Exposure.INGRESS,
+        GRPC_OFF);
   }
 
   /** These settings with another session key (null: random per process). */
@@ -109,7 +115,8 @@ public record Settings(
         sessionLifetime,
         failedAuthLimit,
         trustedProxies,
-        exposure);
+        exposure,
+        grpcPort);
   }
 
   /** These settings with another failed-attempt limit. */
@@ -129,7 +136,8 @@ public record Settings(
         sessionLifetime,
         limit,
         trustedProxies,
-        exposure);
+        exposure,
+        grpcPort);
   }
 
   /** These settings with another way of exposing apps. */
@@ -149,7 +157,29 @@ public record Settings(
         sessionLifetime,
         failedAuthLimit,
         trustedProxies,
-        other);
+        other,
+        grpcPort);
+  }
+
+  /** These settings with the gRPC ext_authz server on {@code port} (0: any free port). */
+  public Settings withGrpcPort(int port) {
+    return new Settings(
+        baseDomain,
+        gatewayUrl,
+        loginUrl,
+        ingressClass,
+        tlsSecret,
+        watchNamespaces,
+        gatewayPort,
+        managementPort,
+        leaderElection,
+        leaderElectionNamespace,
+        sessionKey,
+        sessionLifetime,
+        failedAuthLimit,
+        trustedProxies,
+        exposure,
+        port);
   }
 
   // The record's own toString would print the session key into any log line that shows settings.
@@ -185,6 +215,8 @@ public record Settings(
         + trustedProxies
         + ", exposure="
         + exposure
+        + ", grpcPort="
+        + (grpcPort == GRPC_OFF ? "off" : grpcPort)
         + "]";
   }
 

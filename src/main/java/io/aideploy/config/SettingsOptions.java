@@ -79,6 +79,14 @@ public class SettingsOptions {
   int gatewayPort;
 
   @Option(
+      names = "--grpc-port",
+      defaultValue = "${env:AIDEPLOY_GRPC_PORT:-0}",
+      description =
+          "Port of the gateway's gRPC ext_authz server (envoy.service.auth.v3.Authorization),"
+              + " for Envoy's grpc_service. Default: 0, no gRPC server.")
+  int grpcPort;
+
+  @Option(
       names = "--management-port",
       defaultValue = "${env:AIDEPLOY_MANAGEMENT_PORT:-8081}",
       description = "Port of /healthz, /readyz and /metrics. Default: ${DEFAULT-VALUE}.")
@@ -188,6 +196,10 @@ public class SettingsOptions {
     if (gatewayPort < 1 || gatewayPort > 65535 || managementPort < 1 || managementPort > 65535) {
       throw usage("--gateway-port and --management-port must be between 1 and 65535");
     }
+    if (grpcPort < 0 || grpcPort > 65535 || (grpcPort != 0 && grpcPort == gatewayPort)) {
+      throw usage(
+          "--grpc-port must be 0 (off) or a port between 1 and 65535 other than the gateway's");
+    }
     String key;
     try {
       key = SessionKeySource.read(sessionKeyFile, environment.apply("AIDEPLOY_SESSION_KEY"));
@@ -232,7 +244,8 @@ public class SettingsOptions {
         lifetime,
         failedAuthLimit,
         proxies,
-        exposure(gateway));
+        exposure(gateway),
+        grpcPort == 0 ? Settings.GRPC_OFF : grpcPort);
   }
 
   private Exposure exposure(URI gateway) {

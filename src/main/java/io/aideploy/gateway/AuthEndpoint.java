@@ -1,10 +1,11 @@
 package io.aideploy.gateway;
 
 import io.aideploy.api.v1alpha1.Role;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
@@ -41,6 +42,7 @@ final class AuthEndpoint {
   }
 
   private static final CharSequence SET_COOKIE = HttpHeaders.createOptimized("Set-Cookie");
+  private static final CharSequence LOCATION = HttpHeaders.createOptimized("Location");
 
   private final GatewayContext gateway;
 
@@ -48,22 +50,26 @@ final class AuthEndpoint {
     this.gateway = gateway;
   }
 
-  /** Answers one check from {@code proxy}: the same decision whichever proxy asks. */
+  /** Answers one check from {@code proxy} over HTTP. */
   void handle(HttpServerRequest request, ProxyAdapter proxy, String client, long startNanos) {
+    handle(new HttpCheck(request, proxy, gateway), client, startNanos);
+  }
+
+  /** Answers one check: the same decision whichever proxy asks, over whichever transport. */
+  void handle(AuthCheck check, String client, long startNanos) {
     Decision decision;
     Credential credential = new Credential.None();
     ProxyAdapter.BrowserRequest browser = null;
     try {
-      AppLocator.Located located = proxy.app(request, gateway.locator());
-      String authorization = RequestContext.header(request, "Authorization");
+      AppLocator.Located located = check.app(gateway.locator());
+      String authorization = check.header("Authorization");
       // Only browsers need the browser's request (ticket, sign-out): not read for bearer calls.
-      browser = authorization == null ? proxy.browserRequest(request) : null;
-      credential =
-          Credential.of(authorization, ticket(browser), () -> gateway.sessionCookie(request));
+      browser = authorization == null ? check.browserRequest() : null;
+      credential = Credential.of(authorization, ticket(browser), check::sessionCookie);
       decision = gateway.authorizer().authorize(located, credential);
       if (!decision.allowed() && credential instanceof Credential.Ticket) {
         // A stale ticket (a bookmark, the back button) must not hide a good session.
-        String cookie = gateway.sessionCookie(request);
+        String cookie = check.sessionCookie();
         if (cookie != null && !cookie.isEmpty()) {
           credential = new Credential.Session(cookie);
           decision = gateway.authorizer().authorize(located, credential);
@@ -76,33 +82,32 @@ final class AuthEndpoint {
     if (decision.allowed() && decision.token() != null) {
       gateway.lastUsed().used(decision.token());
       if (credential instanceof Credential.Session && isSignOut(browser)) {
-        signOut(request, proxy, decision, client, startNanos);
+        signOut(check, decision, client, startNanos);
         return;
       }
     }
-    gateway.record(GatewayMetrics.Route.AUTH, decision, client, startNanos);
-    HttpServerResponse response = request.response();
+    gateway.record(check.route(), decision, client, startNanos);
     if (decision.allowed() && decision.token() != null && credential instanceof Credential.Ticket) {
-      handOff(request, proxy, browser, decision);
+      handOff(check, browser, decision);
       return;
     }
     if (decision.outcome() == Outcome.UNAUTHENTICATED
         && decision.appId() != null
-        && isPageLoad(request, browser)
-        && proxy.passesRedirects(request)) {
+        && isPageLoad(check, browser)
+        && check.passesRedirects()) {
       // What nginx's auth-signin does, for proxies that have none (Traefik, Envoy).
-      response
-          .setStatusCode(303)
-          .putHeader(CACHE_CONTROL, NO_STORE)
-          .putHeader("Location", signInPage(decision.appId(), browser.target()))
-          .end();
+      check
+          .status(303)
+          .header(CACHE_CONTROL, NO_STORE)
+          .header(LOCATION, signInPage(decision.appId(), browser.target()))
+          .end("");
       return;
     }
     long retryAfter =
         decision.outcome() == Outcome.RATE_LIMITED
             ? gateway.failures().retryAfterSeconds(client)
             : 0;
-    answer(response, decision, retryAfter);
+    answer(check, decision, retryAfter);
   }
 
   /**
@@ -159,14 +164,13 @@ final class AuthEndpoint {
   }
 
   /** A browser asking for a page (not a script calling an API): one a sign-in page can follow. */
-  private static boolean isPageLoad(
-      HttpServerRequest request, ProxyAdapter.BrowserRequest browser) {
+  private static boolean isPageLoad(AuthCheck check, ProxyAdapter.BrowserRequest browser) {
     if (browser == null
         || !(browser.method().equalsIgnoreCase("GET")
             || browser.method().equalsIgnoreCase("HEAD"))) {
       return false;
     }
-    String accept = RequestContext.listHeader(request, "Accept");
+    String accept = check.listHeader("Accept");
     return accept != null && accept.contains("text/html");
   }
 
@@ -194,28 +198,25 @@ final class AuthEndpoint {
    * proxy passes redirects, a 303 to the same address without the ticket keeps it out of the app
    * and the address bar; behind nginx the request goes on (200) and the app sees the ticket once.
    */
-  private void handOff(
-      HttpServerRequest request,
-      ProxyAdapter proxy,
-      ProxyAdapter.BrowserRequest browser,
-      Decision decision) {
-    HttpServerResponse response = request.response();
+  private void handOff(AuthCheck check, ProxyAdapter.BrowserRequest browser, Decision decision) {
     SessionCookie.Issued issued = gateway.sessions().session(decision.token(), decision.appId());
-    response.putHeader(SET_COOKIE, SessionCookie.setCookie(issued.value(), issued.maxAgeSeconds()));
-    if (browser != null && proxy.passesRedirects(request)) {
-      response
-          .setStatusCode(303)
-          .putHeader(CACHE_CONTROL, NO_STORE)
+    String cookie = SessionCookie.setCookie(issued.value(), issued.maxAgeSeconds());
+    if (browser != null && check.passesRedirects()) {
+      check
+          .status(303)
+          .header(SET_COOKIE, cookie)
+          .header(CACHE_CONTROL, NO_STORE)
           // Absolute, on the app's host from the app id: Traefik resolves a relative Location
           // against the address it called, which is the gateway's, not the browser's.
-          .putHeader(
-              "Location",
+          .header(
+              LOCATION,
               "https://"
                   + gateway.settings().appHost(decision.appId())
                   + withoutTicket(browser.target()))
-          .end();
+          .end("");
     } else {
-      answer(response, decision, 0);
+      check.header(SET_COOKIE, cookie);
+      answer(check, decision, 0);
     }
   }
 
@@ -224,63 +225,68 @@ final class AuthEndpoint {
    * token ends on every replica, then the browser is told it is signed out (401, or a redirect to
    * the login page where the proxy passes one). When the write fails, 503: nothing is pretended.
    */
-  private void signOut(
-      HttpServerRequest request,
-      ProxyAdapter proxy,
-      Decision session,
-      String client,
-      long startNanos) {
+  private void signOut(AuthCheck check, Decision session, String client, long startNanos) {
     TokenEntry token = session.token();
-    Vertx.currentContext()
-        .executeBlocking(
-            () -> {
-              gateway.signOut().signOut(token);
-              return null;
-            },
-            false)
-        .onComplete(
-            written -> {
-              HttpServerResponse response = request.response();
-              if (written.failed()) {
-                Decision failed =
-                    new Decision(
-                        Outcome.UNAVAILABLE, Reason.INTERNAL_ERROR, token, session.appId());
-                gateway.record(GatewayMetrics.Route.AUTH, failed, client, startNanos);
-                answer(response, failed, 0);
-                return;
-              }
-              Decision out =
-                  new Decision(Outcome.UNAUTHENTICATED, Reason.SIGNED_OUT, token, session.appId());
-              gateway.record(GatewayMetrics.Route.AUTH, out, client, startNanos);
-              response.putHeader(SET_COOKIE, SessionCookie.setCookie("", 0));
-              if (proxy.passesRedirects(request)) {
-                response
-                    .setStatusCode(303)
-                    .putHeader(CACHE_CONTROL, NO_STORE)
-                    .putHeader("Location", signInPage(session.appId(), null))
-                    .end();
-              } else {
-                answer(response, out, 0);
-              }
-            });
+    Context context = Vertx.currentContext();
+    Future<Void> written;
+    if (context != null) {
+      written =
+          context.executeBlocking(
+              () -> {
+                gateway.signOut().signOut(token);
+                return null;
+              },
+              false);
+    } else {
+      // Not on an event loop (the gRPC port's own threads), so the write may block here.
+      try {
+        gateway.signOut().signOut(token);
+        written = Future.succeededFuture();
+      } catch (RuntimeException e) {
+        written = Future.failedFuture(e);
+      }
+    }
+    written.onComplete(
+        result -> {
+          if (result.failed()) {
+            Decision failed =
+                new Decision(Outcome.UNAVAILABLE, Reason.INTERNAL_ERROR, token, session.appId());
+            gateway.record(check.route(), failed, client, startNanos);
+            answer(check, failed, 0);
+            return;
+          }
+          Decision out =
+              new Decision(Outcome.UNAUTHENTICATED, Reason.SIGNED_OUT, token, session.appId());
+          gateway.record(check.route(), out, client, startNanos);
+          check.header(SET_COOKIE, SessionCookie.setCookie("", 0));
+          if (check.passesRedirects()) {
+            check
+                .status(303)
+                .header(CACHE_CONTROL, NO_STORE)
+                .header(LOCATION, signInPage(session.appId(), null))
+                .end("");
+          } else {
+            answer(check, out, 0);
+          }
+        });
   }
 
-  static void answer(HttpServerResponse response, Decision decision, long retryAfterSeconds) {
-    response.setStatusCode(decision.outcome().status);
-    response.putHeader(CACHE_CONTROL, NO_STORE);
+  static void answer(AuthCheck response, Decision decision, long retryAfterSeconds) {
+    response.status(decision.outcome().status);
+    response.header(CACHE_CONTROL, NO_STORE);
     switch (decision.outcome()) {
       case ALLOW -> {
         if (decision.token() != null) {
-          response.putHeader(TOKEN, decision.token().name());
-          response.putHeader(ROLE, ROLES.get(decision.token().role()));
+          response.header(TOKEN, decision.token().name());
+          response.header(ROLE, ROLES.get(decision.token().role()));
         }
       }
-      case UNAUTHENTICATED -> response.putHeader(WWW_AUTHENTICATE, BEARER_CHALLENGE);
-      case RATE_LIMITED -> response.putHeader("Retry-After", Long.toString(retryAfterSeconds));
-      case UNAVAILABLE -> response.putHeader("Retry-After", "1");
+      case UNAUTHENTICATED -> response.header(WWW_AUTHENTICATE, BEARER_CHALLENGE);
+      case RATE_LIMITED -> response.header("Retry-After", Long.toString(retryAfterSeconds));
+      case UNAVAILABLE -> response.header("Retry-After", "1");
       default -> {}
     }
-    response.putHeader(CONTENT_TYPE, TEXT_PLAIN);
+    response.header(CONTENT_TYPE, TEXT_PLAIN);
     response.end(decision.outcome().body());
   }
 }

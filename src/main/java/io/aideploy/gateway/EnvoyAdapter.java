@@ -26,11 +26,13 @@ final class EnvoyAdapter implements ProxyAdapter {
 
   @Override
   public BrowserRequest browserRequest(HttpServerRequest request) {
-    String target = request.uri().substring(ENVOY_PREFIX.length());
-    if (target.isEmpty() || target.charAt(0) != '/') {
-      target = "/" + target;
-    }
-    return new BrowserRequest(request.method().name(), target);
+    return browserRequest(request.method().name(), request.uri().substring(ENVOY_PREFIX.length()));
+  }
+
+  /** The browser's request from Envoy's words, over HTTP or gRPC: a target always starts with /. */
+  static BrowserRequest browserRequest(String method, String target) {
+    return new BrowserRequest(
+        method, target.isEmpty() || target.charAt(0) != '/' ? "/" + target : target);
   }
 
   @Override

@@ -23,6 +23,8 @@ final class GatewayMetrics {
   /** Which endpoint decided. */
   enum Route {
     AUTH,
+    /** The gRPC ext_authz port: the same checks as AUTH, counted apart. */
+    GRPC,
     LOGIN,
     API;
 
@@ -39,7 +41,8 @@ final class GatewayMetrics {
     this.registry = registry;
     this.latency =
         Timer.builder("aideploy.gateway.decision.duration")
-            .description("Time to decide an /auth request, from the first byte to the answer")
+            .description(
+                "Time to decide an external-auth check (HTTP or gRPC), from the first byte to the answer")
             .publishPercentileHistogram()
             .minimumExpectedValue(Duration.ofNanos(1_000))
             .maximumExpectedValue(Duration.ofMillis(100))
@@ -84,7 +87,7 @@ final class GatewayMetrics {
       }
     }
     counter.increment();
-    if (route == Route.AUTH) {
+    if (route == Route.AUTH || route == Route.GRPC) {
       latency.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
   }

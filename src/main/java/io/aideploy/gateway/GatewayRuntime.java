@@ -45,6 +45,7 @@ public final class GatewayRuntime implements Component {
   private final LastUsedRecorder lastUsed;
   private final AuditLog audit;
   private final Vertx vertx;
+  private final GrpcAuthServer grpc;
 
   /** The deployed HTTP server verticles. */
   record Listening(String deploymentId, List<HttpServer> servers) {}
@@ -56,7 +57,8 @@ public final class GatewayRuntime implements Component {
       Listening listening,
       LastUsedRecorder lastUsed,
       AuditLog audit,
-      Vertx vertx) {
+      Vertx vertx,
+      GrpcAuthServer grpc) {
     this.informers = informers;
     this.health = health;
     this.freshness = freshness;
@@ -64,6 +66,7 @@ public final class GatewayRuntime implements Component {
     this.lastUsed = lastUsed;
     this.audit = audit;
     this.vertx = vertx;
+    this.grpc = grpc;
   }
 
   /**
@@ -135,7 +138,12 @@ public final class GatewayRuntime implements Component {
         "gateway listening on port {}, watching {}",
         listening.servers().get(0).actualPort(),
         settings.watchNamespaces().isEmpty() ? "all namespaces" : settings.watchNamespaces());
-    return new GatewayRuntime(all, health, freshness, listening, lastUsed, audit, vertx);
+    GrpcAuthServer grpc = null;
+    if (settings.grpcPort() != Settings.GRPC_OFF) {
+      grpc = GrpcAuthServer.start(settings.grpcPort(), context, proxies);
+      log.info("gateway gRPC ext_authz listening on port {}", grpc.port());
+    }
+    return new GatewayRuntime(all, health, freshness, listening, lastUsed, audit, vertx, grpc);
   }
 
   /** Everything the endpoints share, around {@code index}. */
@@ -261,8 +269,16 @@ public final class GatewayRuntime implements Component {
     return listening.servers().get(0).actualPort();
   }
 
+  /** The port of the gRPC ext_authz server, or {@link Settings#GRPC_OFF} when there is none. */
+  public int grpcPort() {
+    return grpc == null ? Settings.GRPC_OFF : grpc.port();
+  }
+
   @Override
   public void close() {
+    if (grpc != null) {
+      grpc.close();
+    }
     // Undeploying the verticles closes their servers.
     vertx.undeploy(listening.deploymentId()).toCompletionStage().toCompletableFuture().join();
     informers.forEach(SharedIndexInformer::close);

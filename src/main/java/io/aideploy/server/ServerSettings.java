@@ -25,6 +25,7 @@ public final class ServerSettings {
           "operator",
           Set.of(
               "--gateway-port",
+              "--grpc-port",
               "--session-key-file",
               "--session-lifetime",
               "--failed-auth-limit",

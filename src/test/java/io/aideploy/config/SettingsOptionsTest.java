@@ -39,6 +39,18 @@ class SettingsOptionsTest {
   }
 
   @Test
+  void theGrpcPortIsOffUnlessGivenAndNeverTheGatewaysPort() {
+    assertThat(settings(Map.of()).grpcPort()).isEqualTo(Settings.GRPC_OFF);
+    assertThat(settings(Map.of(), "--grpc-port", "0").grpcPort()).isEqualTo(Settings.GRPC_OFF);
+    assertThat(settings(Map.of(), "--grpc-port", "9090").grpcPort()).isEqualTo(9090);
+    for (String port : new String[] {"-1", "65536", "8080"}) {
+      assertThatThrownBy(() -> settings(Map.of(), "--gateway-port", "8080", "--grpc-port", port))
+          .isInstanceOf(ParameterException.class)
+          .hasMessageContaining("--grpc-port");
+    }
+  }
+
+  @Test
   void noKeyMeansARandomOne() {
     assertThat(settings(Map.of()).sessionKey()).isNull();
   }

@@ -18,10 +18,7 @@ import io.aideploy.testing.LocalControlPlane;
 import io.aideploy.testing.MutableClock;
 import io.aideploy.testing.TestNamespaces;
 import io.aideploy.testing.TestOperator;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -396,12 +393,7 @@ class GatewayIT {
 
   @Test
   void unavailableUntilSyncedAndReadyzFollows() {
-    Config unreachable =
-        new ConfigBuilder(Config.empty())
-            .withMasterUrl("https://127.0.0.1:1")
-            .withRequestRetryBackoffLimit(0)
-            .build();
-    try (KubernetesClient nowhere = new KubernetesClientBuilder().withConfig(unreachable).build()) {
+    try (KubernetesClient nowhere = TestResources.unreachableApi()) {
       PrometheusMeterRegistry local = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       GatewayRuntime unsynced = GatewayRuntime.start(nowhere, settings(), local, clock, vertx);
       ManagementServer management = ManagementServer.start(vertx, 0, local, unsynced::isReady);

@@ -74,7 +74,8 @@ class LoginFormFuzzTest {
             Settings.DEFAULT_SESSION_LIFETIME,
             Integer.MAX_VALUE,
             Settings.DEFAULT_TRUSTED_PROXIES,
-            base.exposure());
+            base.exposure(),
+            Settings.GRPC_OFF);
     vertx = Vertx.vertx();
     GatewayContext context =
         GatewayRuntime.context(null, settings, new SimpleMeterRegistry(), Clock.systemUTC(), index);

@@ -10,7 +10,10 @@ import io.aideploy.api.v1alpha1.Role;
 import io.aideploy.api.v1alpha1.TokenPhase;
 import io.aideploy.crypto.TokenValue;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,6 +27,16 @@ import java.util.function.UnaryOperator;
  */
 final class TestResources {
   private TestResources() {}
+
+  /** A client of an API server that is not there (a closed loopback port): nothing ever syncs. */
+  static KubernetesClient unreachableApi() {
+    Config unreachable =
+        new ConfigBuilder(Config.empty())
+            .withMasterUrl("https://127.0.0.1:1")
+            .withRequestRetryBackoffLimit(0)
+            .build();
+    return new KubernetesClientBuilder().withConfig(unreachable).build();
+  }
 
   static AiApp createApp(
       KubernetesClient client, String ns, String name, Map<String, String> labels, Access access) {

@@ -147,7 +147,7 @@ public class LocalControlPlane implements ParameterResolver, AfterAllCallback {
     }
   }
 
-  static Path projectDir() {
+  public static Path projectDir() {
     return Path.of(System.getProperty("aideploy.projectDir", ".")).toAbsolutePath().normalize();
   }
 
