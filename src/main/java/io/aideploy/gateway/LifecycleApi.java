@@ -7,6 +7,9 @@ import io.aideploy.api.v1alpha1.AppState;
 import io.aideploy.api.v1alpha1.Role;
 import io.aideploy.kube.ErrorMessages;
 import io.aideploy.kube.ExactWrites;
+import io.aideploy.lifecycle.NewAppRequest;
+import io.aideploy.lifecycle.RefusedRequest;
+import io.aideploy.lifecycle.ScaleRequest;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vertx.core.Vertx;
@@ -172,8 +175,8 @@ final class LifecycleApi {
     try {
       NewAppRequest app = NewAppRequest.parse(body);
       wanted = app.toAiApp(token.namespace(), NewAppScope.labels(token.selector(), app.labels()));
-    } catch (NewAppRequest.Refused e) {
-      error(request, e.status, e.getMessage());
+    } catch (RefusedRequest e) {
+      error(request, e.status(), e.getMessage());
       return;
     }
     blocking(
@@ -188,7 +191,7 @@ final class LifecycleApi {
                 created.namespace(),
                 created.name(),
                 token.key());
-            throw new NewAppRequest.Refused(
+            throw new RefusedRequest(
                 422, "the created app fell outside this token's scope and was deleted");
           }
           gateway
@@ -212,8 +215,8 @@ final class LifecycleApi {
     Map<String, Object> spec;
     try {
       spec = ScaleRequest.parse(body).specPatch();
-    } catch (NewAppRequest.Refused e) {
-      error(request, e.status, e.getMessage());
+    } catch (RefusedRequest e) {
+      error(request, e.status(), e.getMessage());
       return;
     }
     blocking(
@@ -273,8 +276,8 @@ final class LifecycleApi {
             result -> {
               if (result.succeeded()) {
                 json(request, status, result.result());
-              } else if (result.cause() instanceof NewAppRequest.Refused e) {
-                error(request, e.status, e.getMessage());
+              } else if (result.cause() instanceof RefusedRequest e) {
+                error(request, e.status(), e.getMessage());
               } else if (result.cause() instanceof KubernetesClientException e
                   && e.getCode() == 409
                   && conflict != null) {

@@ -4,6 +4,7 @@ import io.aideploy.labels.Operator;
 import io.aideploy.labels.Requirement;
 import io.aideploy.labels.ReservedLabels;
 import io.aideploy.labels.Selector;
+import io.aideploy.lifecycle.RefusedRequest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,7 +24,7 @@ final class NewAppScope {
   /**
    * The labels for a new app under {@code selector}.
    *
-   * @throws NewAppRequest.Refused 422 when no app created with these labels would be in scope
+   * @throws RefusedRequest 422 when no app created with these labels would be in scope
    */
   static Map<String, String> labels(Selector selector, Map<String, String> userLabels) {
     Map<String, String> labels = new TreeMap<>(userLabels == null ? Map.of() : userLabels);
@@ -100,8 +101,8 @@ final class NewAppScope {
     };
   }
 
-  private static NewAppRequest.Refused refused(Selector selector, String why) {
-    return new NewAppRequest.Refused(
+  private static RefusedRequest refused(Selector selector, String why) {
+    return new RefusedRequest(
         422, "this token's selector '" + selector + "' cannot cover a new app: " + why);
   }
 }

@@ -1,4 +1,4 @@
-package io.aideploy.gateway;
+package io.aideploy.lifecycle;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -11,8 +11,8 @@ import java.util.Map;
  * The body of {@code POST /v1/apps/{id}/scale}: a fixed number of replicas, or autoscaling bounds.
  * Either one replaces the other, as {@code ovhai app scale} does; the API server checks the bounds.
  */
-record ScaleRequest(Integer replicas, Integer minReplicas, Integer maxReplicas) {
-  static final int MAX_BYTES = 1024;
+public record ScaleRequest(Integer replicas, Integer minReplicas, Integer maxReplicas) {
+  public static final int MAX_BYTES = 1024;
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -21,30 +21,38 @@ record ScaleRequest(Integer replicas, Integer minReplicas, Integer maxReplicas) 
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   /**
-   * @throws NewAppRequest.Refused 400 for a body that is not this JSON object, 422 for one that
-   *     sets both or neither
+   * @throws RefusedRequest 400 for a body that is not this JSON object, 422 for one that sets both
+   *     or neither
    */
-  static ScaleRequest parse(byte[] body) {
+  public static ScaleRequest parse(byte[] body) {
     ScaleRequest request;
     try {
       request = JSON.readValue(body, ScaleRequest.class);
     } catch (IOException e) {
-      throw new NewAppRequest.Refused(
+      throw new RefusedRequest(
           400, "the body must be {\"replicas\": N} or {\"minReplicas\": N, \"maxReplicas\": M}");
     }
-    boolean fixed = request != null && request.replicas() != null;
-    boolean auto =
-        request != null && (request.minReplicas() != null || request.maxReplicas() != null);
-    if (fixed == auto) {
-      throw new NewAppRequest.Refused(
+    if (request == null) {
+      throw new RefusedRequest(400, "the body must be a JSON object");
+    }
+    return of(request.replicas(), request.minReplicas(), request.maxReplicas());
+  }
+
+  /**
+   * @throws RefusedRequest 422 when both a fixed number and autoscaling bounds are given, or
+   *     neither
+   */
+  public static ScaleRequest of(Integer replicas, Integer minReplicas, Integer maxReplicas) {
+    if ((replicas != null) == (minReplicas != null || maxReplicas != null)) {
+      throw new RefusedRequest(
           422,
           "set either replicas or minReplicas/maxReplicas (autoscaling), not both nor neither");
     }
-    return request;
+    return new ScaleRequest(replicas, minReplicas, maxReplicas);
   }
 
   /** The merge patch of {@code spec}: the chosen way to scale, and the other one removed. */
-  Map<String, Object> specPatch() {
+  public Map<String, Object> specPatch() {
     Map<String, Object> spec = new HashMap<>();
     if (replicas != null) {
       spec.put("replicas", replicas);

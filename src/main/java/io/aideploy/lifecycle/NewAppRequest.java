@@ -1,5 +1,6 @@
-package io.aideploy.gateway;
+package io.aideploy.lifecycle;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -20,13 +21,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The body of {@code POST /v1/apps} (docs/api.md): a closed set of fields, so that a token holder,
- * who has no cluster account, can ask only for what the token already gives. In particular an
- * environment variable is a literal name and value: a {@code valueFrom} (or {@code envFrom}, a
- * volume, a service account) would let an Operator token read the namespace's Secrets through an
- * app it then queries. Any other field is refused, never silently dropped.
+ * The body of {@code POST /v1/apps} (docs/api.md), also what {@code aideploy app run} creates
+ * through the Kubernetes API: a closed set of fields, so that a token holder, who has no cluster
+ * account, can ask only for what the token already gives. In particular an environment variable is
+ * a literal name and value: a {@code valueFrom} (or {@code envFrom}, a volume, a service account)
+ * would let an Operator token read the namespace's Secrets through an app it then queries. Any
+ * other field is refused, never silently dropped.
  */
-record NewAppRequest(
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record NewAppRequest(
     String name,
     String image,
     Map<String, String> labels,
@@ -38,13 +41,13 @@ record NewAppRequest(
     List<Env> env) {
 
   /** Largest accepted body; an AiApp with every list full is far smaller. */
-  static final int MAX_BYTES = 64 * 1024;
+  public static final int MAX_BYTES = 64 * 1024;
 
   /** What an AiApp name may be here: its children (Service, Ingress) reuse it as a DNS label. */
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
   /** Prefix of generated names; the API server adds five random characters. */
-  static final String GENERATED_PREFIX = "app-";
+  public static final String GENERATED_PREFIX = "app-";
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -53,56 +56,49 @@ record NewAppRequest(
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-  record Resources(String cpu, String memory, Integer gpu) {}
+  public record Resources(String cpu, String memory, Integer gpu) {}
 
-  record Scaling(Integer minReplicas, Integer maxReplicas) {}
+  public record Scaling(Integer minReplicas, Integer maxReplicas) {}
 
-  record Env(String name, String value) {}
-
-  /** A body the gateway refuses before asking the API server; the message says what to change. */
-  static final class Refused extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final int status;
-
-    Refused(int status, String message) {
-      super(message, null, false, false);
-      this.status = status;
-    }
-  }
+  public record Env(String name, String value) {}
 
   /**
    * Reads and checks a body.
    *
-   * @throws Refused 400 when it is not the JSON object described in docs/api.md, 422 when a field
-   *     asks for something a token may not
+   * @throws RefusedRequest 400 when it is not the JSON object described in docs/api.md, 422 when a
+   *     field asks for something a token may not
    */
-  static NewAppRequest parse(byte[] body) {
+  public static NewAppRequest parse(byte[] body) {
     NewAppRequest request;
     try {
       request = JSON.readValue(body, NewAppRequest.class);
     } catch (UnrecognizedPropertyException e) {
-      throw new Refused(422, unknownField(e));
+      throw new RefusedRequest(422, unknownField(e));
     } catch (JsonMappingException e) {
-      throw new Refused(400, "the body does not match the app fields at " + where(e));
+      throw new RefusedRequest(400, "the body does not match the app fields at " + where(e));
     } catch (JsonProcessingException e) {
-      throw new Refused(400, "the body is not valid JSON");
+      throw new RefusedRequest(400, "the body is not valid JSON");
     } catch (java.io.IOException e) {
-      throw new Refused(400, "the body cannot be read");
+      throw new RefusedRequest(400, "the body cannot be read");
     }
     if (request == null) {
-      throw new Refused(400, "the body must be a JSON object");
+      throw new RefusedRequest(400, "the body must be a JSON object");
     }
-    request.check();
-    return request;
+    return request.checked();
   }
 
-  private void check() {
+  /**
+   * This request, once its fields pass the checks made before anything is written.
+   *
+   * @throws RefusedRequest 422 naming the field
+   */
+  public NewAppRequest checked() {
     if (image == null || image.isBlank()) {
-      throw new Refused(
+      throw new RefusedRequest(
           422, "image is required, e.g. {\"image\": \"ovhcom/ai-deploy-hello-world\"}");
     }
     if (name != null && !NAME.matcher(name).matches()) {
-      throw new Refused(
+      throw new RefusedRequest(
           422,
           "name must be 1-63 lowercase letters, digits or '-', starting and ending with a letter or"
               + " digit (it names the app's Service); omit it to get a generated name");
@@ -110,7 +106,7 @@ record NewAppRequest(
     if (labels != null) {
       for (var label : labels.entrySet()) {
         if (ReservedLabels.isReserved(label.getKey())) {
-          throw new Refused(
+          throw new RefusedRequest(
               422,
               "label keys under "
                   + ReservedLabels.PREFIX
@@ -121,26 +117,27 @@ record NewAppRequest(
                   + " itself; choose another key");
         }
         if (label.getValue() == null) {
-          throw new Refused(422, "labels: each value must be a string");
+          throw new RefusedRequest(422, "labels: each value must be a string");
         }
       }
     }
     if (env != null) {
       for (Env variable : env) {
         if (variable == null || variable.name() == null || variable.value() == null) {
-          throw new Refused(
+          throw new RefusedRequest(
               422,
               "env: each item needs a name and a literal value, e.g. {\"name\": \"MODEL\", \"value\": \"small\"}");
         }
       }
     }
+    return this;
   }
 
   /**
    * The AiApp to create in {@code namespace} with {@code scopeLabels} (the user's labels and the
    * token's). The API server checks the rest against the CRD schema.
    */
-  AiApp toAiApp(String namespace, Map<String, String> scopeLabels) {
+  public AiApp toAiApp(String namespace, Map<String, String> scopeLabels) {
     AiApp app = new AiApp();
     ObjectMetaBuilder meta =
         new ObjectMetaBuilder().withNamespace(namespace).withLabels(Map.copyOf(scopeLabels));
