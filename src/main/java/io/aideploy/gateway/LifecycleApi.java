@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -108,7 +107,7 @@ final class LifecycleApi {
       RequestBody.read(request, ScaleRequest.MAX_BYTES, body -> scale(request, app, body));
     } else if (action != null) {
       AppState state = action.equals("start") ? AppState.Running : AppState.Stopped;
-      blocking(request, () -> setState(app, state), 200, null);
+      blocking(request, () -> patchSpec(app, Map.of("state", state.name())), 200, null);
     } else {
       blocking(request, () -> deleteExactly(gateway.client(), app), 202, null);
     }
@@ -203,12 +202,11 @@ final class LifecycleApi {
           return AppView.of(created, gateway.settings());
         },
         201,
-        conflict ->
-            wanted.getMetadata().getName() == null
-                ? "the generated name is taken; try again"
-                : "an app named "
-                    + wanted.getMetadata().getName()
-                    + " already exists in this namespace; choose another name or omit it");
+        wanted.getMetadata().getName() == null
+            ? "the generated name is taken; try again"
+            : "an app named "
+                + wanted.getMetadata().getName()
+                + " already exists in this namespace; choose another name or omit it");
   }
 
   private void scale(HttpServerRequest request, AppEntry app, byte[] body) {
@@ -219,24 +217,11 @@ final class LifecycleApi {
       error(request, e.status(), e.getMessage());
       return;
     }
-    blocking(
-        request,
-        () -> {
-          AiApp patched =
-              ExactWrites.mergePatch(
-                  gateway.client(),
-                  AiApp.class,
-                  app.namespace(),
-                  app.name(),
-                  app.id(),
-                  Map.of("spec", spec));
-          return AppView.of(AppEntry.from(patched), gateway.settings());
-        },
-        200,
-        null);
+    blocking(request, () -> patchSpec(app, spec), 200, null);
   }
 
-  private Map<String, Object> setState(AppEntry app, AppState state) {
+  /** A merge patch of {@code spec} fields onto exactly the app the index knows. */
+  private Map<String, Object> patchSpec(AppEntry app, Map<String, Object> spec) {
     AiApp patched =
         ExactWrites.mergePatch(
             gateway.client(),
@@ -244,7 +229,7 @@ final class LifecycleApi {
             app.namespace(),
             app.name(),
             app.id(),
-            Map.of("spec", Map.of("state", state.name())));
+            Map.of("spec", spec));
     return AppView.of(AppEntry.from(patched), gateway.settings());
   }
 
@@ -262,14 +247,11 @@ final class LifecycleApi {
 
   /**
    * Runs an API server call off the event loop and answers with its result. A 409 means the app was
-   * re-created between the index and the call (answered as gone), unless {@code conflict} says
-   * otherwise; the API server's own validation (422) is passed on, naming the field.
+   * re-created between the index and the call (answered as gone), unless a {@code conflict} message
+   * is given; the API server's own validation (422) is passed on, naming the field.
    */
   private void blocking(
-      HttpServerRequest request,
-      Callable<Map<String, Object>> call,
-      int status,
-      Function<KubernetesClientException, String> conflict) {
+      HttpServerRequest request, Callable<Map<String, Object>> call, int status, String conflict) {
     Vertx.currentContext()
         .executeBlocking(call, false)
         .onComplete(
@@ -281,7 +263,7 @@ final class LifecycleApi {
               } else if (result.cause() instanceof KubernetesClientException e
                   && e.getCode() == 409
                   && conflict != null) {
-                error(request, 409, conflict.apply(e));
+                error(request, 409, conflict);
               } else if (result.cause() instanceof KubernetesClientException e
                   && (e.getCode() == 404 || e.getCode() == 409)) {
                 // Gone or re-created between the index and the call.

@@ -19,6 +19,10 @@ final class RequestBody {
       tooLarge(request, maxBytes);
       return;
     }
+    if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+      // curl asks before sending a body over 1 KiB; without an answer it waits a second.
+      request.response().writeContinue();
+    }
     Buffer body = Buffer.buffer();
     boolean[] refused = {false};
     request.handler(
