@@ -202,14 +202,7 @@ public class AppCommand implements Runnable {
     @Override
     public Integer call() {
       if (ReservedLabels.isReserved(key)) {
-        throw CliException.usage(
-            "label keys under "
-                + ReservedLabels.PREFIX
-                + " are reserved: aideploy sets "
-                + ReservedLabels.ID
-                + " and "
-                + ReservedLabels.TYPE
-                + " itself and ignores any other value; choose another key");
+        throw CliException.usage(ReservedLabels.REFUSAL);
       }
       if (gateway.useGateway()) {
         throw CliException.usage(

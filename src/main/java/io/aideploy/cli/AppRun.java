@@ -2,6 +2,7 @@ package io.aideploy.cli;
 
 import io.aideploy.lifecycle.NewAppRequest;
 import io.aideploy.lifecycle.RefusedRequest;
+import io.aideploy.lifecycle.ScaleRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,14 +62,7 @@ class AppRun extends AppCommand.AppSubcommand {
   @Option(names = "--gpu", description = "GPUs per replica.")
   Integer gpu;
 
-  @Option(names = "--replicas", description = "Fixed number of replicas (default 1).")
-  Integer replicas;
-
-  @Option(names = "--min", description = "Autoscaling: fewest replicas (with --max).")
-  Integer min;
-
-  @Option(names = "--max", description = "Autoscaling: most replicas.")
-  Integer max;
+  @Mixin ReplicaOptions scaling;
 
   @Option(
       names = "--env",
@@ -110,10 +104,8 @@ class AppRun extends AppCommand.AppSubcommand {
   }
 
   private NewAppRequest request() {
-    if (replicas != null && (min != null || max != null)) {
-      throw CliException.usage("--replicas and --min/--max exclude each other: choose one");
-    }
-    if (min != null && max == null) {
+    ScaleRequest scale = scaling.isEmpty() ? null : scaling.scale();
+    if (scale != null && scale.replicas() == null && scale.maxReplicas() == null) {
       throw CliException.usage("--min needs --max: autoscaling needs its upper bound");
     }
     List<NewAppRequest.Env> variables = new ArrayList<>();
@@ -122,7 +114,10 @@ class AppRun extends AppCommand.AppSubcommand {
         cpu == null && memory == null && gpu == null
             ? null
             : new NewAppRequest.Resources(cpu, memory, gpu);
-    NewAppRequest.Scaling scaling = max == null ? null : new NewAppRequest.Scaling(min, max);
+    NewAppRequest.Scaling autoscaling =
+        scale == null || scale.maxReplicas() == null
+            ? null
+            : new NewAppRequest.Scaling(scale.minReplicas(), scale.maxReplicas());
     try {
       return new NewAppRequest(
               name,
@@ -131,8 +126,8 @@ class AppRun extends AppCommand.AppSubcommand {
               port,
               unsecureHttp ? Boolean.TRUE : null,
               resources,
-              replicas,
-              scaling,
+              scale == null ? null : scale.replicas(),
+              autoscaling,
               variables.isEmpty() ? null : variables)
           .checked();
     } catch (RefusedRequest e) {

@@ -1,10 +1,8 @@
 package io.aideploy.cli;
 
-import io.aideploy.lifecycle.RefusedRequest;
 import io.aideploy.lifecycle.ScaleRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code aideploy app scale APP --replicas N | --min N --max N}. */
@@ -19,25 +17,13 @@ class AppScale extends AppCommand.AppSubcommand {
   @Parameters(paramLabel = "<app>", description = "Name or id of the app.")
   String ref;
 
-  @Option(names = "--replicas", description = "Fixed number of replicas (0-1000).")
-  Integer replicas;
-
-  @Option(names = "--min", description = "Autoscaling: fewest replicas (1-1000).")
-  Integer min;
-
-  @Option(names = "--max", description = "Autoscaling: most replicas (1-1000).")
-  Integer max;
+  @Mixin ReplicaOptions scaling;
 
   @Mixin OutputOptions output;
 
   @Override
   public Integer call() {
-    ScaleRequest scale;
-    try {
-      scale = ScaleRequest.of(replicas, min, max);
-    } catch (RefusedRequest e) {
-      throw CliException.usage("pass --replicas N, or --min N --max M for autoscaling");
-    }
+    ScaleRequest scale = scaling.scale();
     try (Apps apps = apps()) {
       AppInfo scaled = apps.scale(apps.get(ref), scale);
       if (!output.isTable()) {
@@ -49,9 +35,11 @@ class AppScale extends AppCommand.AppSubcommand {
               "app "
                   + scaled.name()
                   + " scaled to "
-                  + (replicas != null
-                      ? replicas + " replica" + (replicas == 1 ? "" : "s")
-                      : (min == null ? "" : min + "-") + max + " replicas (autoscaling)"));
+                  + (scale.replicas() != null
+                      ? scale.replicas() + " replica" + (scale.replicas() == 1 ? "" : "s")
+                      : (scale.minReplicas() == null ? "" : scale.minReplicas() + "-")
+                          + scale.maxReplicas()
+                          + " replicas (autoscaling)"));
       out().flush();
       return 0;
     }

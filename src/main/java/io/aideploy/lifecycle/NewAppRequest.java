@@ -106,15 +106,7 @@ public record NewAppRequest(
     if (labels != null) {
       for (var label : labels.entrySet()) {
         if (ReservedLabels.isReserved(label.getKey())) {
-          throw new RefusedRequest(
-              422,
-              "label keys under "
-                  + ReservedLabels.PREFIX
-                  + " are reserved: aideploy sets "
-                  + ReservedLabels.ID
-                  + " and "
-                  + ReservedLabels.TYPE
-                  + " itself; choose another key");
+          throw new RefusedRequest(422, ReservedLabels.REFUSAL);
         }
         if (label.getValue() == null) {
           throw new RefusedRequest(422, "labels: each value must be a string");
