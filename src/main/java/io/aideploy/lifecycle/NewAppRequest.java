@@ -15,6 +15,7 @@ import io.aideploy.api.v1alpha1.Autoscaling;
 import io.aideploy.labels.ReservedLabels;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -47,13 +48,12 @@ public record NewAppRequest(
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
   /** Prefix of generated names; the API server adds five random characters. */
-  public static final String GENERATED_PREFIX = "app-";
+  private static final String GENERATED_PREFIX = "app-";
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   public record Resources(String cpu, String memory, Integer gpu) {}
@@ -78,7 +78,7 @@ public record NewAppRequest(
       throw new RefusedRequest(400, "the body does not match the app fields at " + where(e));
     } catch (JsonProcessingException e) {
       throw new RefusedRequest(400, "the body is not valid JSON");
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new RefusedRequest(400, "the body cannot be read");
     }
     if (request == null) {
