@@ -22,15 +22,17 @@ import picocli.CommandLine.Spec;
     name = "app",
     mixinStandardHelpOptions = true,
     description = {
-      "List, inspect, label, start, stop and delete AI apps.",
+      "Run, list, inspect, label, scale, start, stop and delete AI apps.",
       "Uses the Kubernetes API of the current kube context, or, with --url and a token"
           + " (AIDEPLOY_URL, AIDEPLOY_TOKEN or --token-file), the gateway's lifecycle API with no"
           + " cluster access."
     },
     subcommands = {
+      AppRun.class,
       AppCommand.Ls.class,
       AppCommand.Get.class,
       AppCommand.SetLabel.class,
+      AppScale.class,
       AppCommand.Url.class,
       AppCommand.Start.class,
       AppCommand.Stop.class,
@@ -200,14 +202,7 @@ public class AppCommand implements Runnable {
     @Override
     public Integer call() {
       if (ReservedLabels.isReserved(key)) {
-        throw CliException.usage(
-            "label keys under "
-                + ReservedLabels.PREFIX
-                + " are reserved: aideploy sets "
-                + ReservedLabels.ID
-                + " and "
-                + ReservedLabels.TYPE
-                + " itself and ignores any other value; choose another key");
+        throw CliException.usage(ReservedLabels.REFUSAL);
       }
       if (gateway.useGateway()) {
         throw CliException.usage(

@@ -1,6 +1,9 @@
 package io.aideploy.cli;
 
 import io.aideploy.api.v1alpha1.AppState;
+import io.aideploy.lifecycle.NewAppRequest;
+import io.aideploy.lifecycle.ScaleRequest;
+import java.time.Duration;
 import java.util.List;
 
 /** The app operations, through the Kubernetes API or through the gateway's lifecycle API. */
@@ -17,6 +20,20 @@ interface Apps extends AutoCloseable {
 
   /** Sets the app's {@code spec.state} and returns the app as changed. */
   AppInfo setState(AppInfo app, AppState state);
+
+  /** Creates the app (its fields already checked) and returns it as created. */
+  AppInfo create(NewAppRequest app);
+
+  /**
+   * The created app once it can be used this way: reconciled by the operator (it has a URL), or,
+   * through the gateway, known to the gateway and reachable with the token.
+   *
+   * @throws CliException (unavailable) when that does not happen within {@code timeout}
+   */
+  AppInfo awaitReady(AppInfo created, Duration timeout);
+
+  /** Sets a fixed number of replicas or autoscaling bounds, and returns the app as changed. */
+  AppInfo scale(AppInfo app, ScaleRequest scale);
 
   /** Asks for the app's deletion. */
   void delete(AppInfo app);

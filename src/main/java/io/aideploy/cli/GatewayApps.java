@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aideploy.api.v1alpha1.AppState;
+import io.aideploy.lifecycle.NewAppRequest;
+import io.aideploy.lifecycle.ScaleRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -72,17 +74,72 @@ final class GatewayApps implements Apps {
     call("DELETE", "/v1/apps/" + app.id(), app.name());
   }
 
+  @Override
+  public AppInfo create(NewAppRequest app) {
+    return JSON.convertValue(call("POST", "/v1/apps", null, app), AppInfo.class);
+  }
+
+  @Override
+  public AppInfo awaitReady(AppInfo created, Duration timeout) {
+    // The gateway answers from a cache fed by the API server: wait until it has the new app.
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      HttpResponse<String> response = send("GET", "/v1/apps/" + created.id(), null);
+      if (response.statusCode() == 200) {
+        return JSON.convertValue(parse(response.body()), AppInfo.class);
+      }
+      if (response.statusCode() != 404 || System.nanoTime() > deadline) {
+        throw CliException.unavailable(
+            "app "
+                + created.name()
+                + " (id "
+                + created.id()
+                + ") was created but the gateway did not show it within "
+                + timeout.toSeconds()
+                + "s; 'aideploy app get "
+                + created.id()
+                + "' follows it");
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw CliException.unavailable("interrupted while waiting for the gateway");
+      }
+    }
+  }
+
+  @Override
+  public AppInfo scale(AppInfo app, ScaleRequest scale) {
+    return JSON.convertValue(
+        call("POST", "/v1/apps/" + app.id() + "/scale", app.name(), scale), AppInfo.class);
+  }
+
   private JsonNode call(String method, String path, String appName) {
-    HttpRequest request =
+    return call(method, path, appName, null);
+  }
+
+  private HttpResponse<String> send(String method, String path, Object body) {
+    HttpRequest.BodyPublisher publisher;
+    try {
+      publisher =
+          body == null
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode the request", e);
+    }
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(TIMEOUT)
             .header("Authorization", "Bearer " + token)
             .header("Accept", "application/json")
-            .method(method, HttpRequest.BodyPublishers.noBody())
-            .build();
-    HttpResponse<String> response;
+            .method(method, publisher);
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (HttpTimeoutException e) {
       throw CliException.unavailable(
           "the gateway at " + base + " did not answer in " + TIMEOUT.toSeconds() + "s; try again");
@@ -98,6 +155,10 @@ final class GatewayApps implements Apps {
       Thread.currentThread().interrupt();
       throw CliException.unavailable("interrupted while waiting for the gateway");
     }
+  }
+
+  private JsonNode call(String method, String path, String appName, Object requestBody) {
+    HttpResponse<String> response = send(method, path, requestBody);
     JsonNode body = parse(response.body());
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
@@ -126,8 +187,10 @@ final class GatewayApps implements Apps {
           CliException.refused(
               message
                   + (message.contains("Reader")
-                      ? "; starting, stopping and deleting need an Operator token"
+                      ? "; creating, scaling, starting, stopping and deleting need an Operator"
+                          + " token"
                       : ""));
+      case 400, 413, 422 -> CliException.usage("the gateway refused the request: " + message);
       case 404 -> appName == null ? CliException.failed(message) : notFound(appName);
       case 429, 503 -> CliException.unavailable("the gateway says: " + message);
       default -> CliException.failed("the gateway answered HTTP " + status + ": " + message);

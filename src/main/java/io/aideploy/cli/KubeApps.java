@@ -3,11 +3,16 @@ package io.aideploy.cli;
 import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.AppState;
 import io.aideploy.kube.ExactWrites;
+import io.aideploy.lifecycle.NewAppRequest;
+import io.aideploy.lifecycle.ScaleRequest;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** Apps read and changed through the Kubernetes API, as the user's kube context allows. */
 final class KubeApps implements Apps {
@@ -68,6 +73,77 @@ final class KubeApps implements Apps {
     return AppInfo.of(exactPatch(app, Map.of("spec", Map.of("state", state.name()))));
   }
 
+  @Override
+  public AppInfo create(NewAppRequest app) {
+    AiApp wanted = app.toAiApp(namespace, app.labels() == null ? Map.of() : app.labels());
+    try {
+      return AppInfo.of(client.resource(wanted).create());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        throw CliException.failed(
+            "an app named "
+                + app.name()
+                + " already exists in namespace "
+                + namespace
+                + "; choose another --name or omit it");
+      }
+      if (e.getCode() == 422 || e.getCode() == 400) {
+        throw CliException.usage("the API server refused the app: " + reason(e));
+      }
+      if (e.getCode() == 404) {
+        KubeOptions.requireNamespace(client, namespace);
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public AppInfo awaitReady(AppInfo created, Duration timeout) {
+    AiApp app;
+    try {
+      app =
+          client
+              .resources(AiApp.class)
+              .inNamespace(namespace)
+              .withName(created.name())
+              .waitUntilCondition(
+                  a -> a == null || (a.getStatus() != null && a.getStatus().getUrl() != null),
+                  timeout.toNanos(),
+                  TimeUnit.NANOSECONDS);
+    } catch (KubernetesClientTimeoutException e) {
+      throw CliException.unavailable(
+          "app "
+              + created.name()
+              + " (id "
+              + created.id()
+              + ") was created but the operator did not reconcile it within "
+              + timeout.toSeconds()
+              + "s; check that the operator runs, then 'aideploy app get "
+              + created.name()
+              + "'");
+    }
+    if (app == null) {
+      throw CliException.notFound("app " + created.name() + " was deleted while waiting for it");
+    }
+    return AppInfo.of(app);
+  }
+
+  @Override
+  public AppInfo scale(AppInfo app, ScaleRequest scale) {
+    try {
+      return AppInfo.of(exactPatch(app, Map.of("spec", scale.specPatch())));
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 422) {
+        throw CliException.usage("the API server refused the scale: " + reason(e));
+      }
+      throw e;
+    }
+  }
+
+  private static String reason(KubernetesClientException e) {
+    return CliErrors.oneLine(e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
+  }
+
   /** Sets one label on the app (the caller has refused reserved keys). */
   AppInfo setLabel(AppInfo app, String key, String value) {
     try {
@@ -75,13 +151,7 @@ final class KubeApps implements Apps {
     } catch (KubernetesClientException e) {
       if (e.getCode() == 422) {
         throw CliException.usage(
-            "the API server refused the label "
-                + key
-                + "="
-                + value
-                + ": "
-                + CliErrors.oneLine(
-                    e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage()));
+            "the API server refused the label " + key + "=" + value + ": " + reason(e));
       }
       throw e;
     }

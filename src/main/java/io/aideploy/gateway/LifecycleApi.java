@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.AppState;
 import io.aideploy.api.v1alpha1.Role;
+import io.aideploy.kube.ErrorMessages;
 import io.aideploy.kube.ExactWrites;
+import io.aideploy.lifecycle.NewAppRequest;
+import io.aideploy.lifecycle.RefusedRequest;
+import io.aideploy.lifecycle.ScaleRequest;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vertx.core.Vertx;
@@ -22,17 +26,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lifecycle API (docs/api.md): {@code GET /v1/apps}, {@code GET /v1/apps/{id}}, {@code POST
- * /v1/apps/{id}/start|stop}, {@code DELETE /v1/apps/{id}}. Bearer tokens only — a browser session
- * cookie is ignored here, so no other site can make a browser act (no CSRF). An app the token does
- * not cover is answered exactly like an unknown one (404), so scope never leaks existence. Reads
- * come from the index; only the three mutations call the API server, off the event loop.
+ * The lifecycle API (docs/api.md): {@code GET|POST /v1/apps}, {@code GET /v1/apps/{id}}, {@code
+ * POST /v1/apps/{id}/start|stop|scale}, {@code DELETE /v1/apps/{id}}. Bearer tokens only — a
+ * browser session cookie is ignored here, so no other site can make a browser act (no CSRF). An app
+ * the token does not cover is answered exactly like an unknown one (404), so scope never leaks
+ * existence. Reads come from the index; only the mutations call the API server, off the event loop.
+ * A created app is born inside the creating token's scope ({@link NewAppScope}).
  */
 final class LifecycleApi {
   private static final Logger log = LoggerFactory.getLogger(LifecycleApi.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern PATH =
-      Pattern.compile("/v1/apps(?:/([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(?:/(start|stop))?)?/?");
+      Pattern.compile(
+          "/v1/apps(?:/([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(?:/(start|stop|scale))?)?/?");
 
   private final GatewayContext gateway;
 
@@ -57,7 +63,7 @@ final class LifecycleApi {
         action != null
             ? method.equals(HttpMethod.POST)
             : id == null
-                ? method.equals(HttpMethod.GET)
+                ? method.equals(HttpMethod.GET) || method.equals(HttpMethod.POST)
                 : method.equals(HttpMethod.GET) || method.equals(HttpMethod.DELETE);
     if (!allowed) {
       request.response().putHeader("Allow", allow(id, action));
@@ -66,9 +72,7 @@ final class LifecycleApi {
     }
     Decision decision =
         AuthEndpoint.countFailure(
-            gateway,
-            decide(request, id, action != null || method.equals(HttpMethod.DELETE)),
-            client);
+            gateway, decide(request, id, !method.equals(HttpMethod.GET)), client);
     if (decision.token() != null && decision.outcome() != Outcome.UNAUTHENTICATED) {
       // Any authenticated use counts, even one refused for scope or role.
       gateway.lastUsed().used(decision.token());
@@ -79,6 +83,11 @@ final class LifecycleApi {
       return;
     }
     TokenEntry token = decision.token();
+    if (id == null && method.equals(HttpMethod.POST)) {
+      RequestBody.read(
+          request, NewAppRequest.MAX_BYTES, body -> create(request, token, body, client));
+      return;
+    }
     if (id == null) {
       List<Map<String, Object>> apps =
           gateway.index().apps().stream()
@@ -94,11 +103,13 @@ final class LifecycleApi {
     AppEntry app = gateway.index().app(id);
     if (action == null && method.equals(HttpMethod.GET)) {
       json(request, 200, AppView.of(app, gateway.settings()));
+    } else if ("scale".equals(action)) {
+      RequestBody.read(request, ScaleRequest.MAX_BYTES, body -> scale(request, app, body));
     } else if (action != null) {
       AppState state = action.equals("start") ? AppState.Running : AppState.Stopped;
-      blocking(request, () -> setState(app, state), 200);
+      blocking(request, () -> patchSpec(app, Map.of("state", state.name())), 200, null);
     } else {
-      blocking(request, () -> deleteExactly(gateway.client(), app), 202);
+      blocking(request, () -> deleteExactly(gateway.client(), app), 202, null);
     }
   }
 
@@ -107,10 +118,15 @@ final class LifecycleApi {
     Credential credential =
         Credential.of(RequestContext.header(request, "Authorization"), () -> null);
     Decision authenticated = gateway.authorizer().authenticate(credential, id);
-    if (!authenticated.allowed() || id == null) {
+    if (!authenticated.allowed()) {
       return authenticated;
     }
     TokenEntry token = authenticated.token();
+    if (id == null) {
+      return mutation && token.role() != Role.Operator
+          ? new Decision(Outcome.FORBIDDEN, Reason.READER_ROLE, token, null)
+          : authenticated;
+    }
     AppEntry app = gateway.index().app(id);
     if (app == null) {
       return new Decision(Outcome.NOT_FOUND, Reason.UNKNOWN_APP, token, id);
@@ -149,7 +165,63 @@ final class LifecycleApi {
     error(request, decision.outcome().status, message);
   }
 
-  private Map<String, Object> setState(AppEntry app, AppState state) {
+  /**
+   * Creates the app of {@code body} in the token's namespace, with labels that put it in the
+   * token's scope, and checks on the created object that it really is in scope.
+   */
+  private void create(HttpServerRequest request, TokenEntry token, byte[] body, String client) {
+    AiApp wanted;
+    try {
+      NewAppRequest app = NewAppRequest.parse(body);
+      wanted = app.toAiApp(token.namespace(), NewAppScope.labels(token.selector(), app.labels()));
+    } catch (RefusedRequest e) {
+      error(request, e.status(), e.getMessage());
+      return;
+    }
+    blocking(
+        request,
+        () -> {
+          AppEntry created = AppEntry.from(gateway.client().resource(wanted).create());
+          if (!token.covers(created)) {
+            // Defence in depth: NewAppScope's labels should make this impossible.
+            deleteExactly(gateway.client(), created);
+            log.warn(
+                "app {}/{} created with token {} fell outside its scope and was deleted",
+                created.namespace(),
+                created.name(),
+                token.key());
+            throw new RefusedRequest(
+                422, "the created app fell outside this token's scope and was deleted");
+          }
+          gateway
+              .audit()
+              .record(
+                  GatewayMetrics.Route.API,
+                  new Decision(Outcome.ALLOW, Reason.APP_CREATED, token, created.id()),
+                  client);
+          return AppView.of(created, gateway.settings());
+        },
+        201,
+        wanted.getMetadata().getName() == null
+            ? "the generated name is taken; try again"
+            : "an app named "
+                + wanted.getMetadata().getName()
+                + " already exists in this namespace; choose another name or omit it");
+  }
+
+  private void scale(HttpServerRequest request, AppEntry app, byte[] body) {
+    Map<String, Object> spec;
+    try {
+      spec = ScaleRequest.parse(body).specPatch();
+    } catch (RefusedRequest e) {
+      error(request, e.status(), e.getMessage());
+      return;
+    }
+    blocking(request, () -> patchSpec(app, spec), 200, null);
+  }
+
+  /** A merge patch of {@code spec} fields onto exactly the app the index knows. */
+  private Map<String, Object> patchSpec(AppEntry app, Map<String, Object> spec) {
     AiApp patched =
         ExactWrites.mergePatch(
             gateway.client(),
@@ -157,7 +229,7 @@ final class LifecycleApi {
             app.namespace(),
             app.name(),
             app.id(),
-            Map.of("spec", Map.of("state", state.name())));
+            Map.of("spec", spec));
     return AppView.of(AppEntry.from(patched), gateway.settings());
   }
 
@@ -173,17 +245,32 @@ final class LifecycleApi {
     return body;
   }
 
-  private void blocking(HttpServerRequest request, Callable<Map<String, Object>> call, int status) {
+  /**
+   * Runs an API server call off the event loop and answers with its result. A 409 means the app was
+   * re-created between the index and the call (answered as gone), unless a {@code conflict} message
+   * is given; the API server's own validation (422) is passed on, naming the field.
+   */
+  private void blocking(
+      HttpServerRequest request, Callable<Map<String, Object>> call, int status, String conflict) {
     Vertx.currentContext()
         .executeBlocking(call, false)
         .onComplete(
             result -> {
               if (result.succeeded()) {
                 json(request, status, result.result());
+              } else if (result.cause() instanceof RefusedRequest e) {
+                error(request, e.status(), e.getMessage());
+              } else if (result.cause() instanceof KubernetesClientException e
+                  && e.getCode() == 409
+                  && conflict != null) {
+                error(request, 409, conflict);
               } else if (result.cause() instanceof KubernetesClientException e
                   && (e.getCode() == 404 || e.getCode() == 409)) {
                 // Gone or re-created between the index and the call.
                 error(request, 404, "no such app");
+              } else if (result.cause() instanceof KubernetesClientException e
+                  && (e.getCode() == 422 || e.getCode() == 400)) {
+                error(request, 422, ErrorMessages.of(e).replaceAll("\\s+", " "));
               } else {
                 log.warn(
                     "lifecycle call failed: {}",
@@ -199,7 +286,7 @@ final class LifecycleApi {
     if (action != null) {
       return "POST";
     }
-    return id == null ? "GET" : "GET, DELETE";
+    return id == null ? "GET, POST" : "GET, DELETE";
   }
 
   static void error(HttpServerRequest request, int status, String message) {

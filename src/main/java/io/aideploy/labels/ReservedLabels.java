@@ -23,6 +23,16 @@ public final class ReservedLabels {
   /** Label selector of everything the operator manages. */
   public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGER;
 
+  /** Why a user may not set a reserved key, for every place that refuses one. */
+  public static final String REFUSAL =
+      "label keys under "
+          + PREFIX
+          + " are reserved: aideploy sets "
+          + ID
+          + " and "
+          + TYPE
+          + " itself and ignores any other value; choose another key";
+
   private ReservedLabels() {}
 
   /** True for keys under {@code ovh/}, which only the operator may set. */

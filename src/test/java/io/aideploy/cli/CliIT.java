@@ -243,6 +243,211 @@ class CliIT {
   }
 
   @Test
+  void anAppCreatedWithAScopedOperatorTokenIsBornInScopeAndReconciled() throws Exception {
+    String ns = TestNamespaces.create(client, "run-api");
+    String groupA =
+        issued(
+            kube(ns, "token", "create", "ops-a", "--role", "operator", "-l", "group=A,env in (x)"));
+    String groupB =
+        issued(kube(ns, "token", "create", "ops-b", "--role", "operator", "-l", "group=B"));
+
+    HttpResponse<String> created =
+        post(
+            "/v1/apps",
+            groupA,
+            """
+            {"name": "made", "image": "ovhcom/ai-deploy-hello-world", "labels": {"team": "ml"},
+             "defaultHttpPort": 8080, "resources": {"cpu": "100m", "memory": "64Mi"},
+             "replicas": 1, "env": [{"name": "MODEL", "value": "small"}]}""");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonNode app = JSON.readTree(created.body());
+    String id = app.get("id").asText();
+    assertThat(app.get("name").asText()).isEqualTo("made");
+    assertThat(app.get("namespace").asText()).isEqualTo(ns);
+    assertThat(app.get("url").asText()).isEqualTo("https://" + id + ".apps.test.local/");
+
+    AiApp stored = client.resources(AiApp.class).inNamespace(ns).withName("made").get();
+    assertThat(stored.getMetadata().getUid()).isEqualTo(id);
+    // The token's equalities (group=A, and env=x from a one-value "in") and the user's label.
+    assertThat(stored.getMetadata().getLabels())
+        .containsAllEntriesOf(Map.of("group", "A", "env", "x", "team", "ml"));
+    assertThat(stored.getSpec().getEnv().get(0).getValue()).isEqualTo("small");
+    // The operator reconciles it like any app: its children exist.
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                client.apps().deployments().inNamespace(ns).withName("made").get() != null
+                    && client.services().inNamespace(ns).withName("made").get() != null
+                    && client.network().v1().ingresses().inNamespace(ns).withName("made").get()
+                        != null);
+    // The creating token reaches it; a token of another group does not.
+    await().atMost(WAIT).until(() -> auth(id, groupA) == 200);
+    assertThat(auth(id, groupB)).isEqualTo(403);
+
+    // A name is optional: the API server generates one.
+    HttpResponse<String> unnamed =
+        post("/v1/apps", groupA, "{\"image\": \"ovhcom/ai-deploy-hello-world\"}");
+    assertThat(unnamed.statusCode()).as(unnamed.body()).isEqualTo(201);
+    assertThat(JSON.readTree(unnamed.body()).get("name").asText()).startsWith("app-");
+    // A taken name is a conflict, not a server error.
+    HttpResponse<String> taken = post("/v1/apps", groupA, "{\"name\": \"made\", \"image\": \"x\"}");
+    assertThat(taken.statusCode()).isEqualTo(409);
+    assertThat(message(taken)).contains("already exists");
+  }
+
+  @Test
+  void refusedCreationsSayWhyAndCreateNothing() throws Exception {
+    String ns = TestNamespaces.create(client, "run-refused");
+    String reader =
+        issued(kube(ns, "token", "create", "read-a", "--role", "read", "-l", "group=A"));
+    String operator =
+        issued(kube(ns, "token", "create", "ops-a", "--role", "operator", "-l", "group=A"));
+    String excluding =
+        issued(kube(ns, "token", "create", "ops-not-a", "--role", "operator", "-l", "group!=A"));
+    String image = "\"image\": \"ovhcom/ai-deploy-hello-world\"";
+
+    HttpResponse<String> byReader = post("/v1/apps", reader, "{" + image + "}");
+    assertThat(byReader.statusCode()).isEqualTo(403);
+    assertThat(message(byReader)).contains("Reader");
+
+    HttpResponse<String> unsatisfiable = post("/v1/apps", excluding, "{" + image + "}");
+    assertThat(unsatisfiable.statusCode()).isEqualTo(422);
+    assertThat(message(unsatisfiable)).contains("'group!=A'", "only excludes");
+
+    // The API server's own schema: replicas and autoscaling together break a CEL rule.
+    HttpResponse<String> schema =
+        post(
+            "/v1/apps",
+            operator,
+            "{" + image + ", \"replicas\": 2, \"autoscaling\": {\"maxReplicas\": 3}}");
+    assertThat(schema.statusCode()).isEqualTo(422);
+    assertThat(message(schema)).contains("mutually exclusive");
+    HttpResponse<String> bound = post("/v1/apps", operator, "{" + image + ", \"replicas\": 5000}");
+    assertThat(bound.statusCode()).isEqualTo(422);
+    assertThat(message(bound)).contains("spec.replicas");
+
+    HttpResponse<String> secretRef =
+        post(
+            "/v1/apps",
+            operator,
+            "{"
+                + image
+                + ", \"env\": [{\"name\": \"K\", \"valueFrom\": {\"secretKeyRef\":"
+                + " {\"name\": \"ops-a\", \"key\": \"token\"}}}]}");
+    assertThat(secretRef.statusCode()).isEqualTo(422);
+    assertThat(message(secretRef)).contains("valueFrom", "literal");
+
+    HttpResponse<String> reserved =
+        post("/v1/apps", operator, "{" + image + ", \"labels\": {\"ovh/id\": \"x\"}}");
+    assertThat(reserved.statusCode()).isEqualTo(422);
+    assertThat(message(reserved)).contains("reserved");
+
+    String padding = "x".repeat(70 * 1024);
+    HttpResponse<String> oversized =
+        post("/v1/apps", operator, "{" + image + ", \"name\": \"" + padding + "\"}");
+    assertThat(oversized.statusCode()).isEqualTo(413);
+    assertThat(message(oversized)).contains("64 KiB");
+
+    // Each refusal was answered before or by the API server: had anything been created, it would
+    // be listed now.
+    assertThat(client.resources(AiApp.class).inNamespace(ns).list().getItems()).isEmpty();
+  }
+
+  @Test
+  void appRunAndScaleOnTheKubernetesApiAndThroughTheGateway() throws Exception {
+    String ns = TestNamespaces.create(client, "cli-run");
+    CliRun run =
+        kube(
+            ns,
+            "app",
+            "run",
+            "ovhcom/ai-deploy-hello-world",
+            "--name",
+            "direct",
+            "--label",
+            "group=A",
+            "--replicas",
+            "2",
+            "--cpu",
+            "100m",
+            "--env",
+            "MODEL=small");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    AiApp direct = client.resources(AiApp.class).inNamespace(ns).withName("direct").get();
+    String directId = direct.getMetadata().getUid();
+    // Printed once the operator has reconciled it: name, id and URL.
+    assertThat(run.out().strip())
+        .isEqualTo("direct\t" + directId + "\thttps://" + directId + ".apps.test.local/");
+    assertThat(direct.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(direct.getSpec().getResources().getCpu()).isEqualTo("100m");
+    assertThat(direct.getSpec().getEnv().get(0).getValue()).isEqualTo("small");
+    assertThat(direct.getMetadata().getLabels()).containsEntry("group", "A");
+
+    CliRun scaled = kube(ns, "app", "scale", "direct", "--min", "1", "--max", "4");
+    assertThat(scaled.exitCode()).as(scaled.err()).isZero();
+    AiApp autoscaled = client.resource(direct).get();
+    assertThat(autoscaled.getSpec().getReplicas()).isNull();
+    assertThat(autoscaled.getSpec().getAutoscaling().getMaxReplicas()).isEqualTo(4);
+
+    String operator =
+        issued(kube(ns, "token", "create", "ops", "--role", "operator", "-l", "group=B"));
+    CliRun remote =
+        viaGateway(
+            operator,
+            "app",
+            "run",
+            "ovhcom/ai-deploy-hello-world",
+            "--name",
+            "remote",
+            "-o",
+            "json");
+    assertThat(remote.exitCode()).as(remote.err()).isZero();
+    JsonNode shown = JSON.readTree(remote.out());
+    assertThat(shown.get("name").asText()).isEqualTo("remote");
+    assertThat(shown.get("labels").get("group").asText()).isEqualTo("B");
+    AiApp viaToken = client.resources(AiApp.class).inNamespace(ns).withName("remote").get();
+    assertThat(shown.get("id").asText()).isEqualTo(viaToken.getMetadata().getUid());
+
+    CliRun remoteScale = viaGateway(operator, "app", "scale", "remote", "--replicas", "3");
+    assertThat(remoteScale.exitCode()).as(remoteScale.err()).isZero();
+    assertThat(remoteScale.out()).contains("remote scaled to 3 replicas");
+    assertThat(client.resource(viaToken).get().getSpec().getReplicas()).isEqualTo(3);
+
+    // Refusals are one line with the next step, and the documented exit codes.
+    CliRun outside =
+        viaGateway(operator, "app", "run", "ovhcom/ai-deploy-hello-world", "--label", "group=A");
+    assertThat(outside.exitCode()).isEqualTo(CliException.USAGE);
+    assertThat(outside.errLines()).hasSize(1);
+    assertThat(outside.err()).contains("group=A is outside");
+    CliRun secret = kube(ns, "app", "run", "x", "--label", "ovh/id=forged");
+    assertThat(secret.exitCode()).isEqualTo(CliException.USAGE);
+    assertThat(secret.err()).contains("reserved");
+    CliRun both = kube(ns, "app", "scale", "direct", "--replicas", "1", "--max", "2");
+    assertThat(both.exitCode()).isEqualTo(CliException.USAGE);
+    String reader = issued(kube(ns, "token", "create", "read", "--role", "read", "-l", "group=B"));
+    CliRun readerRun = viaGateway(reader, "app", "scale", "remote", "--replicas", "1");
+    assertThat(readerRun.exitCode()).isEqualTo(CliException.REFUSED);
+    assertThat(readerRun.err()).contains("Operator token");
+  }
+
+  private static HttpResponse<String> post(String path, String token, String body)
+      throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(gatewayUrl + path))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String message(HttpResponse<String> response) throws IOException {
+    return JSON.readTree(response.body()).get("message").asText();
+  }
+
+  @Test
   void theLauncherAndTheKubectlPluginRunThePackagedJar(LocalControlPlane.Cluster cluster)
       throws Exception {
     String ns = TestNamespaces.create(client, "cli-plugin");

@@ -204,7 +204,7 @@ class HelmChartTest {
     Rendered chart = template();
     assertThat(rules(chart.get(ClusterRole.class, "aideploy-gateway").getRules()))
         .containsExactlyInAnyOrder(
-            "aideploy.io/aiapps:get,list,watch,patch,delete",
+            "aideploy.io/aiapps:get,list,watch,create,patch,delete",
             "aideploy.io/aitokens:get,list,watch",
             "aideploy.io/aitokens/status:patch");
   }
