@@ -3,13 +3,12 @@ package io.aideploy.bench;
 import static io.aideploy.testing.CiRequirement.required;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aideploy.testing.ScriptRun;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -33,25 +32,18 @@ class PeerBenchE2E {
     Path output = tmp.resolveSibling(tmp.getFileName() + ".out");
     ProcessBuilder bench =
         new ProcessBuilder(projectDir.resolve("bench/peer").toString(), "2", "2")
-            .directory(projectDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(output.toFile());
+            .directory(projectDir.toFile());
     bench.environment().put("TMPDIR", tmp.toString());
     // Its own control plane, apart from the one LocalControlPlane runs for the other tests.
     bench.environment().put("AIDEPLOY_CLUSTER_DIR", tmp.resolve("cluster").toString());
     bench.environment().put("WARMUP", "1");
     bench.environment().put("DURATION", "1s");
     bench.environment().put("ROUNDS", "1");
-    Process process = bench.start();
-    boolean finished = process.waitFor(10, TimeUnit.MINUTES);
-    if (!finished) {
-      process.destroy();
-      process.waitFor(60, TimeUnit.SECONDS);
-    }
-    String text = Files.readString(output, StandardCharsets.UTF_8);
+    ScriptRun run = ScriptRun.run(bench, output, Duration.ofMinutes(10));
+    String text = run.output();
 
-    assertThat(finished).as(text).isTrue();
-    assertThat(process.exitValue()).as(text).isZero();
+    assertThat(run.finished()).as(text).isTrue();
+    assertThat(run.exitValue()).as(text).isZero();
     assertThat(text)
         .contains("oauth2-proxy session cookie: ")
         .contains("nginx auth_request -> gateway /auth (bearer token)")
@@ -66,12 +58,7 @@ class PeerBenchE2E {
     try (Stream<Path> left = Files.list(tmp)) {
       assertThat(left.map(p -> p.getFileName().toString()).toList()).as(text).isSubsetOf("cluster");
     }
-    List<String> leftovers =
-        ProcessHandle.allProcesses()
-            .map(p -> p.info().commandLine().orElse(""))
-            .filter(line -> line.contains(tmp.toString()))
-            .toList();
-    assertThat(leftovers).isEmpty();
+    assertThat(ScriptRun.processesMentioning(tmp.toString())).isEmpty();
     delete(tmp);
     Files.delete(output);
   }
