@@ -89,6 +89,18 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 - name: AIDEPLOY_INGRESS_CLASS
   value: {{ .Values.settings.ingressClass | quote }}
+{{- if eq .Values.settings.exposure.mode "gateway-api" }}
+{{- $gw := .Values.settings.exposure.gatewayApi }}
+{{- if not (and $gw.parent.namespace $gw.parent.name) }}
+{{- fail "settings.exposure.gatewayApi.parent.namespace and .name are required with settings.exposure.mode gateway-api" }}
+{{- end }}
+- name: AIDEPLOY_EXPOSURE
+  value: gateway-api
+- name: AIDEPLOY_GATEWAY_PARENT
+  value: {{ join "/" (compact (list $gw.parent.namespace $gw.parent.name $gw.parent.sectionName)) | quote }}
+- name: AIDEPLOY_GATEWAY_AUTH
+  value: {{ $gw.auth | quote }}
+{{- end }}
 {{- with .Values.settings.tlsSecret }}
 - name: AIDEPLOY_TLS_SECRET
   value: {{ . | quote }}

@@ -6,7 +6,6 @@ import io.aideploy.api.v1alpha1.AiToken;
 import io.aideploy.api.v1alpha1.AppPhase;
 import io.aideploy.app.dependent.DeploymentDependent;
 import io.aideploy.app.dependent.HorizontalPodAutoscalerDependent;
-import io.aideploy.app.dependent.IngressDependent;
 import io.aideploy.app.dependent.ServiceDependent;
 import io.aideploy.config.Settings;
 import io.aideploy.kube.ErrorMessages;
@@ -42,19 +41,22 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns an AiApp into its Deployment, Service, Ingress and (when autoscaling) HPA, enforces its
- * reserved labels, and reports its phase. The workflow is invoked explicitly so that the settings
- * can be handed to the dependents first.
+ * Turns an AiApp into its Deployment, Service, exposure (Ingress, or HTTPRoute and auth attachment,
+ * see {@link AppExposure}) and (when autoscaling) HPA, enforces its reserved labels, and reports
+ * its phase. The workflow is invoked explicitly so that the settings can be handed to the
+ * dependents first.
  */
 @ControllerConfiguration(
     name = AiAppReconciler.NAME,
@@ -66,7 +68,6 @@ import org.slf4j.LoggerFactory;
     dependents = {
       @Dependent(type = DeploymentDependent.class),
       @Dependent(type = ServiceDependent.class),
-      @Dependent(type = IngressDependent.class),
       @Dependent(
           type = HorizontalPodAutoscalerDependent.class,
           reconcilePrecondition = HorizontalPodAutoscalerDependent.Enabled.class)
@@ -84,6 +85,7 @@ public class AiAppReconciler implements Reconciler<AiApp> {
   private final Clock clock;
   private InformerEventSource<AiToken, AiApp> tokens;
   private InformerEventSource<Secret, AiApp> tokenSecrets;
+  private AppExposure exposure;
 
   public AiAppReconciler(Settings settings, EventRecorder events, Clock clock) {
     this.settings = settings;
@@ -126,7 +128,11 @@ public class AiAppReconciler implements Reconciler<AiApp> {
             .build();
     tokens = new InformerEventSource<>(tokenConfig, context);
     tokenSecrets = new InformerEventSource<>(secretConfig, context);
-    return List.of(new InformerEventSource<>(pods, context), tokens, tokenSecrets);
+    exposure = AppExposure.of(settings, context);
+    List<EventSource<?, AiApp>> sources =
+        new ArrayList<>(List.of(new InformerEventSource<>(pods, context), tokens, tokenSecrets));
+    sources.addAll(exposure.eventSources(context));
+    return sources;
   }
 
   /**
@@ -148,10 +154,13 @@ public class AiAppReconciler implements Reconciler<AiApp> {
   }
 
   private static boolean isRefused(AiApp app) {
+    return TokenSecretReferences.REASON.equals(readyReason(app));
+  }
+
+  /** The reason of {@code app}'s Ready condition as last written; null before there is one. */
+  private static String readyReason(AiApp app) {
     var conditions = app.getStatus() == null ? null : app.getStatus().getConditions();
-    return conditions != null
-        && !conditions.isEmpty()
-        && TokenSecretReferences.REASON.equals(conditions.get(0).getReason());
+    return conditions == null || conditions.isEmpty() ? null : conditions.get(0).getReason();
   }
 
   @Override
@@ -176,13 +185,25 @@ public class AiAppReconciler implements Reconciler<AiApp> {
         .managedWorkflowAndDependentResourceContext()
         .reconcileManagedWorkflow()
         .throwAggregateExceptionIfErrorsPresent();
+    Optional<String> notExposed = exposure.reconcile(app, context);
     reportChanges(app, AppContext.changes(context));
 
     Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
     Set<Pod> pods = context.getSecondaryResources(Pod.class);
-    AiAppStatus status = AppStatusCalculator.compute(app, deployment, pods, settings, now());
+    AiAppStatus computed = AppStatusCalculator.compute(app, deployment, pods, settings, now());
+    AiAppStatus status =
+        notExposed
+            .map(
+                message ->
+                    AppStatusCalculator.notReady(
+                        app, computed, AppExposure.NOT_INSTALLED, message, now()))
+            .orElse(computed);
     if (Statuses.same(status, app.getStatus())) {
       return UpdateControl.noUpdate();
+    }
+    if (notExposed.isPresent() && !AppExposure.NOT_INSTALLED.equals(readyReason(app))) {
+      log.warn("not exposed: {}", notExposed.get());
+      events.warning(app, AppExposure.NOT_INSTALLED, notExposed.get());
     }
     reportPhaseChange(app, status.getPhase());
     app.setStatus(status);

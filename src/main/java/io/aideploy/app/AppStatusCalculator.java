@@ -62,6 +62,18 @@ public final class AppStatusCalculator {
     return status;
   }
 
+  /**
+   * {@code computed} with phase Failed and a Ready=False condition of {@code reason}: the app's
+   * replicas may run, but nobody can reach them.
+   */
+  public static AiAppStatus notReady(
+      AiApp app, AiAppStatus computed, String reason, String message, Instant now) {
+    AiAppStatus status = Serialization.clone(computed);
+    status.setPhase(AppPhase.Failed);
+    status.setConditions(List.of(readyCondition(false, reason, message, app, now)));
+    return status;
+  }
+
   /** A Ready=False condition for an error the reconciler hit, keeping the rest of the status. */
   public static AiAppStatus withError(AiApp app, String message, Instant now) {
     AiAppStatus status = app.getStatus() == null ? new AiAppStatus() : app.getStatus();

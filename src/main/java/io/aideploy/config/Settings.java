@@ -23,6 +23,7 @@ import java.util.Set;
  * @param sessionLifetime how long a browser session lasts at most
  * @param failedAuthLimit failed token attempts per client address and minute before 429
  * @param trustedProxies CIDRs whose X-Forwarded-For / X-Real-IP headers name the client
+ * @param exposure whether apps get an Ingress or an HTTPRoute, and how it is authenticated
  */
 public record Settings(
     String baseDomain,
@@ -38,7 +39,8 @@ public record Settings(
     String sessionKey,
     Duration sessionLifetime,
     int failedAuthLimit,
-    List<String> trustedProxies) {
+    List<String> trustedProxies,
+    Exposure exposure) {
 
   /** Default of {@link #sessionLifetime}. */
   public static final Duration DEFAULT_SESSION_LIFETIME = Duration.ofHours(12);
@@ -57,6 +59,7 @@ public record Settings(
   public Settings {
     watchNamespaces = Set.copyOf(watchNamespaces);
     trustedProxies = List.copyOf(trustedProxies);
+    exposure = exposure == null ? Exposure.INGRESS : exposure;
   }
 
   /** Settings with the gateway's own settings at their defaults. */
@@ -85,7 +88,8 @@ public record Settings(
         null,
         DEFAULT_SESSION_LIFETIME,
         DEFAULT_FAILED_AUTH_LIMIT,
-        DEFAULT_TRUSTED_PROXIES);
+        DEFAULT_TRUSTED_PROXIES,
+        Exposure.INGRESS);
   }
 
   /** These settings with another session key (null: random per process). */
@@ -104,7 +108,8 @@ public record Settings(
         key,
         sessionLifetime,
         failedAuthLimit,
-        trustedProxies);
+        trustedProxies,
+        exposure);
   }
 
   /** These settings with another failed-attempt limit. */
@@ -123,7 +128,28 @@ public record Settings(
         sessionKey,
         sessionLifetime,
         limit,
-        trustedProxies);
+        trustedProxies,
+        exposure);
+  }
+
+  /** These settings with another way of exposing apps. */
+  public Settings withExposure(Exposure other) {
+    return new Settings(
+        baseDomain,
+        gatewayUrl,
+        loginUrl,
+        ingressClass,
+        tlsSecret,
+        watchNamespaces,
+        gatewayPort,
+        managementPort,
+        leaderElection,
+        leaderElectionNamespace,
+        sessionKey,
+        sessionLifetime,
+        failedAuthLimit,
+        trustedProxies,
+        other);
   }
 
   // The record's own toString would print the session key into any log line that shows settings.
@@ -157,6 +183,8 @@ public record Settings(
         + failedAuthLimit
         + ", trustedProxies="
         + trustedProxies
+        + ", exposure="
+        + exposure
         + "]";
   }
 

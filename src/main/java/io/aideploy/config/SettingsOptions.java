@@ -148,6 +148,31 @@ public class SettingsOptions {
               + " nothing but your proxies can connect from. Default: ${DEFAULT-VALUE}.")
   String trustedProxies;
 
+  @Option(
+      names = "--exposure",
+      defaultValue = "${env:AIDEPLOY_EXPOSURE:-ingress}",
+      description =
+          "How apps are exposed: ingress (an Ingress each) or gateway-api (an HTTPRoute each, on"
+              + " --gateway-parent). Default: ${DEFAULT-VALUE}.")
+  String exposure;
+
+  @Option(
+      names = "--gateway-parent",
+      paramLabel = "<namespace/name[/sectionName]>",
+      defaultValue = "${env:AIDEPLOY_GATEWAY_PARENT:-}",
+      description =
+          "The Gateway (and optionally its listener) every HTTPRoute attaches to. Required with"
+              + " --exposure gateway-api.")
+  String gatewayParent;
+
+  @Option(
+      names = "--gateway-auth",
+      defaultValue = "${env:AIDEPLOY_GATEWAY_AUTH:-}",
+      description =
+          "How the Gateway asks the aideploy gateway, with --exposure gateway-api: traefik,"
+              + " envoy-gateway or external-auth. Required with --exposure gateway-api.")
+  String gatewayAuth;
+
   /** Checks the flags and turns them into settings; a bad value is a usage error. */
   public Settings toSettings() {
     String domain = baseDomain.trim().toLowerCase();
@@ -206,7 +231,48 @@ public class SettingsOptions {
         key,
         lifetime,
         failedAuthLimit,
-        proxies);
+        proxies,
+        exposure(gateway));
+  }
+
+  private Exposure exposure(URI gateway) {
+    Exposure.Mode mode = Exposure.Mode.parse(exposure);
+    if (mode == null) {
+      throw usage("--exposure must be ingress or gateway-api, not '" + exposure + "'");
+    }
+    if (mode == Exposure.Mode.INGRESS) {
+      return Exposure.INGRESS;
+    }
+    Exposure.ParentGateway parent = Exposure.ParentGateway.parse(gatewayParent);
+    if (parent == null) {
+      throw usage(
+          "--gateway-parent must be namespace/name or namespace/name/sectionName with"
+              + " --exposure gateway-api, not '"
+              + gatewayParent
+              + "'");
+    }
+    Exposure.AuthImplementation auth = Exposure.AuthImplementation.parse(gatewayAuth);
+    if (auth == null) {
+      throw usage(
+          "--gateway-auth must be traefik, envoy-gateway or external-auth with"
+              + " --exposure gateway-api, not '"
+              + gatewayAuth
+              + "'");
+    }
+    Exposure.ServiceAddress service = Exposure.ServiceAddress.of(gateway);
+    boolean needsService =
+        auth == Exposure.AuthImplementation.ENVOY_GATEWAY
+            || auth == Exposure.AuthImplementation.EXTERNAL_AUTH;
+    if (needsService && service == null) {
+      throw usage(
+          "--gateway-auth "
+              + auth.flag()
+              + " names the aideploy gateway by its Service: --gateway-url must be"
+              + " http://<service>.<namespace>.svc[.cluster.local]:<port>, not '"
+              + gateway
+              + "'");
+    }
+    return Exposure.gatewayApi(parent, auth, service);
   }
 
   private Duration duration(String flag, String value) {

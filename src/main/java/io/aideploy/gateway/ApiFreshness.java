@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,14 +22,20 @@ import org.slf4j.LoggerFactory;
  * reachable when it was sent. When none has come back for {@link #MAX_STALENESS_NANOS}, the gateway
  * stops deciding (503, /readyz fails) until one does: a revocation is refused everywhere within
  * that bound, reachable replica or not.
+ *
+ * <p>A read counts only if every watch was up when it was sent and still is when it comes back: an
+ * API server that answers reads while a watch is down (restarted, its watch not yet re-established
+ * after the informers' back-off) proves nothing about the changes the watch would bring. Without
+ * this, such a gap was covered only by the informers' 30-s grace, and a revocation accepted in it
+ * could be allowed for up to that long.
  */
 final class ApiFreshness implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiFreshness.class);
   static final long PROBE_INTERVAL_MS = 2_000;
   static final long MAX_STALENESS_NANOS = 10_000_000_000L;
 
-  private final KubernetesClient client;
-  private final Set<String> namespaces;
+  private final Runnable read;
+  private final BooleanSupplier watching;
   private final LongSupplier nanoTime;
   private final long maxStalenessNanos;
   private final ScheduledExecutorService timer;
@@ -36,10 +43,9 @@ final class ApiFreshness implements AutoCloseable {
   private volatile long confirmedAtNanos;
   private volatile boolean reportedStale;
 
-  private ApiFreshness(
-      KubernetesClient client, Set<String> namespaces, LongSupplier nanoTime, long maxStaleness) {
-    this.client = client;
-    this.namespaces = namespaces;
+  ApiFreshness(Runnable read, BooleanSupplier watching, LongSupplier nanoTime, long maxStaleness) {
+    this.read = read;
+    this.watching = watching;
     this.nanoTime = nanoTime;
     this.maxStalenessNanos = maxStaleness;
     this.confirmedAtNanos = nanoTime.getAsLong();
@@ -52,9 +58,26 @@ final class ApiFreshness implements AutoCloseable {
             });
   }
 
-  /** Starts probing {@code client}'s API server; {@code namespaces} empty means all. */
-  static ApiFreshness start(KubernetesClient client, Set<String> namespaces, long maxStaleness) {
-    ApiFreshness freshness = new ApiFreshness(client, namespaces, System::nanoTime, maxStaleness);
+  /**
+   * Starts probing {@code client}'s API server; {@code namespaces} empty means all; {@code
+   * watching}: whether every watch is up.
+   */
+  static ApiFreshness start(
+      KubernetesClient client,
+      Set<String> namespaces,
+      BooleanSupplier watching,
+      long maxStaleness) {
+    Runnable read =
+        () -> {
+          var tokens = client.resources(AiToken.class);
+          var options = new ListOptionsBuilder().withLimit(1L).build();
+          if (namespaces.isEmpty()) {
+            tokens.inAnyNamespace().list(options);
+          } else {
+            tokens.inNamespace(namespaces.iterator().next()).list(options);
+          }
+        };
+    ApiFreshness freshness = new ApiFreshness(read, watching, System::nanoTime, maxStaleness);
     freshness.timer.scheduleWithFixedDelay(
         freshness::probe, 0, PROBE_INTERVAL_MS, TimeUnit.MILLISECONDS);
     return freshness;
@@ -72,20 +95,18 @@ final class ApiFreshness implements AutoCloseable {
     return fresh;
   }
 
-  private void probe() {
+  void probe() {
     // One read at a time: a hanging one (its request timeout ends it) holds the next ones back,
     // so the time since the last answer keeps growing, as it should.
     if (!probing.compareAndSet(false, true)) {
       return;
     }
     long sentAt = nanoTime.getAsLong();
+    boolean watchingWhenSent = watching.getAsBoolean();
     try {
-      var tokens = client.resources(AiToken.class);
-      var options = new ListOptionsBuilder().withLimit(1L).build();
-      if (namespaces.isEmpty()) {
-        tokens.inAnyNamespace().list(options);
-      } else {
-        tokens.inNamespace(namespaces.iterator().next()).list(options);
+      read.run();
+      if (!watchingWhenSent || !watching.getAsBoolean()) {
+        return;
       }
       confirmedAtNanos = Math.max(confirmedAtNanos, sentAt);
       if (reportedStale) {

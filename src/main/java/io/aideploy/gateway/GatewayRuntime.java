@@ -47,7 +47,7 @@ public final class GatewayRuntime implements Component {
   private final Vertx vertx;
 
   /** The deployed HTTP server verticles. */
-  private record Listening(String deploymentId, List<HttpServer> servers) {}
+  record Listening(String deploymentId, List<HttpServer> servers) {}
 
   private GatewayRuntime(
       List<SharedIndexInformer<?>> informers,
@@ -110,6 +110,41 @@ public final class GatewayRuntime implements Component {
       long watchGraceNanos) {
     TrustedProxies proxies = TrustedProxies.parse(settings.trustedProxies());
     AccessIndex index = new AccessIndex();
+    GatewayContext context = context(client, settings, registry, clock, index);
+    LastUsedRecorder lastUsed = context.lastUsed();
+    AuditLog audit = context.audit();
+
+    List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    informers.addAll(
+        inform(client.resources(AiApp.class), settings, index.appHandler(), CachedFields::app));
+    informers.addAll(
+        inform(
+            client.resources(AiToken.class), settings, index.tokenHandler(), CachedFields::token));
+    List<SharedIndexInformer<?>> all = List.copyOf(informers);
+    InformerHealth health = new InformerHealth(all, System::nanoTime, watchGraceNanos);
+    ApiFreshness freshness =
+        ApiFreshness.start(
+            client,
+            settings.watchNamespaces(),
+            () -> all.stream().allMatch(SharedIndexInformer::isWatching),
+            ApiFreshness.MAX_STALENESS_NANOS);
+    index.syncedWhen(() -> health.isUsable() && freshness.isFresh());
+
+    Listening listening = listen(vertx, settings.gatewayPort(), context, proxies);
+    log.info(
+        "gateway listening on port {}, watching {}",
+        listening.servers().get(0).actualPort(),
+        settings.watchNamespaces().isEmpty() ? "all namespaces" : settings.watchNamespaces());
+    return new GatewayRuntime(all, health, freshness, listening, lastUsed, audit, vertx);
+  }
+
+  /** Everything the endpoints share, around {@code index}. */
+  static GatewayContext context(
+      KubernetesClient client,
+      Settings settings,
+      MeterRegistry registry,
+      Clock clock,
+      AccessIndex index) {
     FailedAttempts failures = new FailedAttempts(settings.failedAuthLimit(), 100_000, clock);
     LastUsedRecorder lastUsed = new LastUsedRecorder(client, clock);
     Signer signer = Signer.of(settings.sessionKey());
@@ -130,25 +165,7 @@ public final class GatewayRuntime implements Component {
             sessions,
             new SignOut(client, index, clock),
             clock);
-
-    List<SharedIndexInformer<?>> informers = new ArrayList<>();
-    informers.addAll(
-        inform(client.resources(AiApp.class), settings, index.appHandler(), CachedFields::app));
-    informers.addAll(
-        inform(
-            client.resources(AiToken.class), settings, index.tokenHandler(), CachedFields::token));
-    List<SharedIndexInformer<?>> all = List.copyOf(informers);
-    InformerHealth health = new InformerHealth(all, System::nanoTime, watchGraceNanos);
-    ApiFreshness freshness =
-        ApiFreshness.start(client, settings.watchNamespaces(), ApiFreshness.MAX_STALENESS_NANOS);
-    index.syncedWhen(() -> health.isUsable() && freshness.isFresh());
-
-    Listening listening = listen(vertx, settings.gatewayPort(), context, proxies);
-    log.info(
-        "gateway listening on port {}, watching {}",
-        listening.servers().get(0).actualPort(),
-        settings.watchNamespaces().isEmpty() ? "all namespaces" : settings.watchNamespaces());
-    return new GatewayRuntime(all, health, freshness, listening, lastUsed, audit, vertx);
+    return context;
   }
 
   private static <T extends HasMetadata, L extends KubernetesResourceList<T>>
@@ -187,8 +204,7 @@ public final class GatewayRuntime implements Component {
     return informer;
   }
 
-  private static Listening listen(
-      Vertx vertx, int port, GatewayContext context, TrustedProxies proxies) {
+  static Listening listen(Vertx vertx, int port, GatewayContext context, TrustedProxies proxies) {
     GatewayHandler handler = new GatewayHandler(context, proxies);
     HttpServerOptions options =
         new HttpServerOptions()

@@ -34,6 +34,9 @@ public final class ServerSettings {
               "--gateway-url",
               "--ingress-class",
               "--tls-secret",
+              "--exposure",
+              "--gateway-parent",
+              "--gateway-auth",
               "--leader-election",
               "--leader-election-namespace"));
 

@@ -146,4 +146,65 @@ class SettingsOptionsTest {
     assertThatThrownBy(() -> settings(Map.of(), "--session-lifetime", "forever"))
         .hasMessageContaining("such as 12h, PT12H or 720 (minutes)");
   }
+
+  @Test
+  void appsGetIngressesUnlessToldOtherwise() {
+    assertThat(settings(Map.of()).exposure()).isEqualTo(Exposure.INGRESS);
+  }
+
+  @Test
+  void gatewayApiExposureTakesTheParentAndTheAuth() {
+    Exposure fromFlags =
+        settings(
+                Map.of(),
+                "--exposure",
+                "gateway-api",
+                "--gateway-parent",
+                "edge/public/https",
+                "--gateway-auth",
+                "envoy-gateway",
+                "--gateway-url",
+                "http://aideploy-gateway.aideploy.svc.cluster.local:8080")
+            .exposure();
+    assertThat(fromFlags.mode()).isEqualTo(Exposure.Mode.GATEWAY_API);
+    assertThat(fromFlags.parent()).isEqualTo(new Exposure.ParentGateway("edge", "public", "https"));
+    assertThat(fromFlags.auth()).isEqualTo(Exposure.AuthImplementation.ENVOY_GATEWAY);
+    assertThat(fromFlags.gatewayService())
+        .isEqualTo(new Exposure.ServiceAddress("aideploy", "aideploy-gateway", 8080));
+
+    Exposure withEquals =
+        settings(
+                Map.of(),
+                "--exposure=gateway-api",
+                "--gateway-parent=edge/public",
+                "--gateway-auth=traefik",
+                "--gateway-url=http://10.0.0.1:8080")
+            .exposure();
+    assertThat(withEquals.parent()).isEqualTo(new Exposure.ParentGateway("edge", "public", null));
+    assertThat(withEquals.auth()).isEqualTo(Exposure.AuthImplementation.TRAEFIK);
+    assertThat(withEquals.gatewayService()).isNull();
+  }
+
+  @Test
+  void gatewayApiExposureRefusesWhatItCannotUse() {
+    String[][] bad = {
+      {"--exposure", "gateway"},
+      {"--exposure", "gateway-api", "--gateway-auth", "traefik"},
+      {"--exposure", "gateway-api", "--gateway-parent", "public", "--gateway-auth", "traefik"},
+      {"--exposure", "gateway-api", "--gateway-parent", "a/b/c/d", "--gateway-auth", "traefik"},
+      {"--exposure", "gateway-api", "--gateway-parent", "Edge/public", "--gateway-auth", "traefik"},
+      {"--exposure", "gateway-api", "--gateway-parent", "edge/public"},
+      {"--exposure", "gateway-api", "--gateway-parent", "edge/public", "--gateway-auth", "nginx"},
+      // Envoy Gateway and the ExternalAuth filter name the gateway by its Service.
+      {
+        "--exposure", "gateway-api", "--gateway-parent", "edge/public",
+        "--gateway-auth", "external-auth", "--gateway-url", "http://10.0.0.1:8080"
+      },
+    };
+    for (String[] args : bad) {
+      assertThatThrownBy(() -> settings(Map.of(), args))
+          .as(String.join(" ", args))
+          .isInstanceOf(ParameterException.class);
+    }
+  }
 }

@@ -39,6 +39,33 @@ final class IngressStack implements AutoCloseable {
   static final String LOGIN_HOST = "login." + BASE_DOMAIN;
   static final Duration WAIT = Duration.ofSeconds(90);
 
+  /**
+   * The app {@code hello} (group A), two Reader tokens that cover it ({@code reader-token}, {@code
+   * rotating-token}) and one that does not ({@code group-b-token}).
+   */
+  static final String HELLO_AND_TOKENS =
+      """
+      apiVersion: aideploy.io/v1alpha1
+      kind: AiApp
+      metadata: {name: hello, labels: {group: A}}
+      spec: {image: ovhcom/ai-deploy-hello-world}
+      ---
+      apiVersion: aideploy.io/v1alpha1
+      kind: AiToken
+      metadata: {name: reader-token}
+      spec: {role: Reader, labelSelector: group=A}
+      ---
+      apiVersion: aideploy.io/v1alpha1
+      kind: AiToken
+      metadata: {name: rotating-token}
+      spec: {role: Reader, labelSelector: group=A}
+      ---
+      apiVersion: aideploy.io/v1alpha1
+      kind: AiToken
+      metadata: {name: group-b-token}
+      spec: {role: Reader, labelSelector: group=B}
+      """;
+
   final LocalControlPlane.Cluster cluster;
   final String namespace;
   final String address;
@@ -54,8 +81,18 @@ final class IngressStack implements AutoCloseable {
   private final int gatewayPort;
   private final List<Process> processes = new ArrayList<>();
 
+  /** The kind of the child that exposes an app: ingress, or httproute with Gateway API. */
+  private final String exposedBy;
+
   IngressStack(LocalControlPlane.Cluster cluster, String namespace) throws IOException {
+    this(cluster, namespace, List.of());
+  }
+
+  /** As {@link #IngressStack(LocalControlPlane.Cluster, String)}, with more settings as flags. */
+  IngressStack(LocalControlPlane.Cluster cluster, String namespace, List<String> settings)
+      throws IOException {
     this.cluster = cluster;
+    this.exposedBy = settings.contains("--exposure=gateway-api") ? "httproute" : "ingress";
     this.namespace = namespace;
     ThreadLocalRandom random = ThreadLocalRandom.current();
     this.address = "127." + random.nextInt(100, 200) + "." + random.nextInt(1, 255) + ".1";
@@ -81,19 +118,24 @@ final class IngressStack implements AutoCloseable {
     hello.start();
     this.gatewayPort = freePort();
     int managementPort = freePort();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                javaBinary(),
+                "-jar",
+                cluster.projectDir().resolve("target/aideploy.jar").toString(),
+                "all",
+                "--base-domain=" + BASE_DOMAIN,
+                "--gateway-url=http://127.0.0.1:" + gatewayPort,
+                "--gateway-port=" + gatewayPort,
+                "--management-port=" + managementPort,
+                "--watch-namespaces=" + namespace));
+    command.addAll(settings);
     Process all =
         start(
             dir.resolve("aideploy.log"),
             Map.of("AIDEPLOY_SESSION_KEY", "e2e-session-key-".repeat(3)),
-            javaBinary(),
-            "-jar",
-            cluster.projectDir().resolve("target/aideploy.jar").toString(),
-            "all",
-            "--base-domain=" + BASE_DOMAIN,
-            "--gateway-url=http://127.0.0.1:" + gatewayPort,
-            "--gateway-port=" + gatewayPort,
-            "--management-port=" + managementPort,
-            "--watch-namespaces=" + namespace);
+            command.toArray(String[]::new));
     processes.add(all);
     await()
         .atMost(WAIT)
@@ -119,11 +161,11 @@ final class IngressStack implements AutoCloseable {
     assertThat(applied.exitCode()).as(applied.output()).isZero();
   }
 
-  /** The app's id, once the operator has written its Ingress. */
+  /** The app's id, once the operator has written its Ingress (or HTTPRoute). */
   String appId(String app) {
     await()
         .atMost(WAIT)
-        .until(() -> cluster.kubectl("get", "ingress", app, "-n", namespace).exitCode() == 0);
+        .until(() -> cluster.kubectl("get", exposedBy, app, "-n", namespace).exitCode() == 0);
     return kubectl("get", "aiapp", app, "-o", "jsonpath={.metadata.uid}");
   }
 

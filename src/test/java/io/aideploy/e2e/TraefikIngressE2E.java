@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aideploy.app.dependent.IngressDependent;
 import io.aideploy.app.dependent.ServiceDependent;
 import io.aideploy.testing.LocalControlPlane;
@@ -16,14 +15,11 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +38,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalControlPlane.class)
 class TraefikIngressE2E {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PROVIDER = "kubernetesingressnginx";
   private static final int PUBLIC_PORT = 9090;
 
@@ -61,28 +56,7 @@ class TraefikIngressE2E {
       throws Exception {
     client = kubernetes;
     stack = new IngressStack(cluster, TestNamespaces.create(kubernetes, "traefik-e2e"));
-    stack.apply(
-        """
-        apiVersion: aideploy.io/v1alpha1
-        kind: AiApp
-        metadata: {name: hello, labels: {group: A}}
-        spec: {image: ovhcom/ai-deploy-hello-world}
-        ---
-        apiVersion: aideploy.io/v1alpha1
-        kind: AiToken
-        metadata: {name: reader-token}
-        spec: {role: Reader, labelSelector: group=A}
-        ---
-        apiVersion: aideploy.io/v1alpha1
-        kind: AiToken
-        metadata: {name: rotating-token}
-        spec: {role: Reader, labelSelector: group=A}
-        ---
-        apiVersion: aideploy.io/v1alpha1
-        kind: AiToken
-        metadata: {name: group-b-token}
-        spec: {role: Reader, labelSelector: group=B}
-        """);
+    stack.apply(IngressStack.HELLO_AND_TOKENS);
     // What installing ingress-nginx leaves in a cluster, and what Traefik's provider looks for:
     // with no IngressClass of controller k8s.io/ingress-nginx it ignores Ingresses that name a
     // class (shouldProcessIngress in pkg/provider/kubernetes/ingress-nginx/kubernetes.go).
@@ -391,52 +365,13 @@ class TraefikIngressE2E {
             Objects::nonNull);
   }
 
-  /**
-   * Waits until the load balancer behind {@code host}'s router has exactly {@code servers} (the
-   * Pods' URLs), as Traefik built it from the Service's EndpointSlices; returns that service.
-   */
+  /** The load balancer behind {@code host}'s router, once it has exactly {@code servers}. */
   private static JsonNode awaitServers(String host, List<String> servers) {
-    String routed = router(host).path("service").asText();
-    String service = routed.contains("@") ? routed : routed + "@" + PROVIDER;
-    return await()
-        .atMost(TraefikProcess.WAIT)
-        .until(
-            () -> {
-              JsonNode found =
-                  findOne("/api/http/services", s -> s.path("name").asText().equals(service));
-              if (found == null) {
-                return null;
-              }
-              List<String> urls =
-                  StreamSupport.stream(
-                          found.path("loadBalancer").path("servers").spliterator(), false)
-                      .map(s -> s.path("url").asText())
-                      .toList();
-              return urls.equals(servers) ? found : null;
-            },
-            Objects::nonNull);
+    return traefik.awaitServers(router(host), servers);
   }
 
-  /**
-   * The one object of the kubernetesingressnginx provider at {@code path} of Traefik's API that
-   * matches, or null while there is none.
-   */
   private static JsonNode findOne(String path, Predicate<JsonNode> matches) {
-    String body = traefik.api(path);
-    if (body == null) {
-      return null;
-    }
-    try {
-      List<JsonNode> found =
-          StreamSupport.stream(JSON.readTree(body).spliterator(), false)
-              .filter(n -> n.path("provider").asText().equals(PROVIDER))
-              .filter(matches)
-              .toList();
-      assertThat(found).as(body).hasSizeLessThanOrEqualTo(1);
-      return found.isEmpty() ? null : found.get(0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return traefik.findOne(path, PROVIDER, matches);
   }
 
   private static void closeInto(List<Exception> errors, AutoCloseable closeable) {

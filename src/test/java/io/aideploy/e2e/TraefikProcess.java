@@ -3,6 +3,8 @@ package io.aideploy.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aideploy.testing.LocalControlPlane;
 import io.aideploy.testing.LocalControlPlane.CommandResult;
 import java.io.IOException;
@@ -16,13 +18,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.StreamSupport;
 
 /**
  * The real Traefik v3 that {@code scripts/local-cluster build} builds from Go modules, run against
  * the local control plane with its {@code kubernetesIngressNGINX} provider, which reads the
- * operator's Ingresses (class {@code nginx}, ingress-nginx annotations) as they are.
+ * operator's Ingresses (class {@code nginx}, ingress-nginx annotations) as they are, or with its
+ * Gateway API and CRD providers ({@link #gatewayApi}), which read the operator's HTTPRoutes and
+ * Middlewares.
  *
  * <p>Traefik listens on port 443 of a random loopback address {@code 127.x.y.1} (entrypoint {@code
  * websecure}, TLS for every router from a self-signed {@code *.<base-domain>} certificate in the
@@ -41,6 +48,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class TraefikProcess implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(90);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Where Traefik listens for https (port 443). */
   final String address;
@@ -77,6 +85,41 @@ final class TraefikProcess implements AutoCloseable {
   TraefikProcess(
       LocalControlPlane.Cluster cluster, String namespace, String baseDomain, String loginGateway)
       throws IOException {
+    this(cluster, new Providers(ingressNginxProvider(namespace)), baseDomain, loginGateway);
+  }
+
+  /**
+   * Traefik with its {@code kubernetesGateway} provider (Gateways of the GatewayClass whose
+   * controller is {@code traefik.io/gateway-controller}, and their HTTPRoutes) and its {@code
+   * kubernetesCRD} provider (the Middlewares that HTTPRoutes name in ExtensionRef filters), both
+   * watching {@code namespace} only. A Gateway listener on port 443 binds to the {@code websecure}
+   * entrypoint, the one on that port.
+   */
+  static TraefikProcess gatewayApi(
+      LocalControlPlane.Cluster cluster, String namespace, String baseDomain) throws IOException {
+    return new TraefikProcess(
+        cluster,
+        new Providers(
+            """
+          kubernetesGateway:
+            namespaces: [%s]
+          kubernetesCRD:
+            namespaces: [%s]
+        """
+                .formatted(namespace, namespace)),
+        baseDomain,
+        null);
+  }
+
+  /** The YAML under {@code providers:} besides the file provider, indented for its place. */
+  private record Providers(String yaml) {}
+
+  private TraefikProcess(
+      LocalControlPlane.Cluster cluster,
+      Providers providers,
+      String baseDomain,
+      String loginGateway)
+      throws IOException {
     Path binary = binary(cluster.projectDir());
     ThreadLocalRandom random = ThreadLocalRandom.current();
     // 127.200-249.*.1: apart from IngressStack's nginx addresses (127.100-199.*.1).
@@ -102,7 +145,7 @@ final class TraefikProcess implements AutoCloseable {
                 .formatted(crt, key)
             + (loginGateway == null ? "" : loginRouter("login." + baseDomain, loginGateway)));
     Path config = dir.resolve("traefik.yml");
-    Files.writeString(config, staticConfiguration(address, apiPort, namespace, dynamic));
+    Files.writeString(config, staticConfiguration(address, apiPort, providers.yaml(), dynamic));
 
     ProcessBuilder builder =
         new ProcessBuilder(binary.toString(), "--configFile=" + config)
@@ -137,12 +180,25 @@ final class TraefikProcess implements AutoCloseable {
   }
 
   /**
+   * The {@code kubernetesIngressNGINX} provider with its defaults (ingress class {@code nginx},
+   * controller class {@code k8s.io/ingress-nginx}) limited to one namespace.
+   */
+  static String ingressNginxProvider(String namespace) {
+    return """
+          kubernetesIngressNGINX:
+            watchNamespace: %s
+            ingressClass: nginx
+            controllerClass: k8s.io/ingress-nginx
+        """
+        .formatted(namespace);
+  }
+
+  /**
    * The static configuration: one https entrypoint on {@code address:443}, the internal {@code
    * traefik} entrypoint on loopback for the API and ping, the file provider for the default
-   * certificate, and the {@code kubernetesIngressNGINX} provider with its defaults (ingress class
-   * {@code nginx}, controller class {@code k8s.io/ingress-nginx}) limited to one namespace.
+   * certificate, and {@code providers} (YAML, indented for its place under {@code providers:}).
    */
-  static String staticConfiguration(String address, int apiPort, String namespace, Path dynamic) {
+  static String staticConfiguration(String address, int apiPort, String providers, Path dynamic) {
     return """
         global:
           checkNewVersion: false
@@ -167,12 +223,9 @@ final class TraefikProcess implements AutoCloseable {
           file:
             filename: %s
             watch: false
-          kubernetesIngressNGINX:
-            watchNamespace: %s
-            ingressClass: nginx
-            controllerClass: k8s.io/ingress-nginx
         """
-        .formatted(address, apiPort, dynamic, namespace);
+            .formatted(address, apiPort, dynamic)
+        + providers;
   }
 
   /**
@@ -231,6 +284,64 @@ final class TraefikProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The one object of {@code provider} at {@code path} of Traefik's API ({@code /api/http/routers},
+   * ...) that matches, or null while there is none.
+   */
+  JsonNode findOne(String path, String provider, Predicate<JsonNode> matches) {
+    String body = api(path);
+    if (body == null) {
+      return null;
+    }
+    try {
+      List<JsonNode> found =
+          StreamSupport.stream(JSON.readTree(body).spliterator(), false)
+              .filter(n -> n.path("provider").asText().equals(provider))
+              .filter(matches)
+              .toList();
+      assertThat(found).as(body).hasSizeLessThanOrEqualTo(1);
+      return found.isEmpty() ? null : found.get(0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Waits until the load balancer behind {@code router} has exactly {@code servers} (the Pods'
+   * URLs), as Traefik built it from the Service's EndpointSlices; returns that service. The Gateway
+   * provider puts a weighted service (one per route rule) in front of it.
+   */
+  JsonNode awaitServers(JsonNode router, List<String> servers) {
+    String provider = router.path("provider").asText();
+    return await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              JsonNode found = service(router.path("service").asText(), provider);
+              JsonNode weighted = found == null ? null : found.path("weighted").path("services");
+              if (weighted != null && weighted.size() == 1) {
+                found = service(weighted.get(0).path("name").asText(), provider);
+              }
+              if (found == null) {
+                return null;
+              }
+              List<String> urls =
+                  StreamSupport.stream(
+                          found.path("loadBalancer").path("servers").spliterator(), false)
+                      .map(s -> s.path("url").asText())
+                      .toList();
+              return urls.equals(servers) ? found : null;
+            },
+            Objects::nonNull);
+  }
+
+  /** The service {@code name} of Traefik's API, qualified by {@code provider} unless it is. */
+  private JsonNode service(String name, String provider) {
+    String qualified = name.contains("@") ? name : name + "@" + provider;
+    String owner = qualified.substring(qualified.indexOf('@') + 1);
+    return findOne("/api/http/services", owner, s -> s.path("name").asText().equals(qualified));
   }
 
   /** Traefik's output so far. */

@@ -170,27 +170,48 @@ class GatewayIT {
 
   @Test
   void aReplacedValueWorksUntilItsGracePeriodEndsOnTheGatewaysClock() {
-    AiApp app = createApp(client, ns, "app", Map.of(), Access.Token);
-    String old = createToken(client, ns, "graceful", Role.Reader, null, null);
-    awaitAuth(uid(app), old, 200);
-    Instant until = clock.instant().plus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.SECONDS);
-    String fresh = TestResources.publishNewValueKeepingTheOld(client, ns, "graceful", until);
-    awaitAuth(uid(app), fresh, 200);
-    assertThat(auth(uid(app), old).status()).isEqualTo(200);
+    // Two replicas, each with its own informers, on the same clock.
+    PrometheusMeterRegistry local = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    GatewayRuntime second =
+        GatewayRuntime.start(client, settings().withFailedAuthLimit(10_000), local, clock, vertx);
+    try {
+      await().atMost(WAIT).until(second::isReady);
+      int[] replicas = {gateway.port(), second.port()};
+      AiApp app = createApp(client, ns, "app", Map.of(), Access.Token);
+      String old = createToken(client, ns, "graceful", Role.Reader, null, null);
+      for (int port : replicas) {
+        await().atMost(WAIT).until(() -> auth(port, uid(app), old).status() == 200);
+      }
+      Instant until = clock.instant().plus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.SECONDS);
+      String fresh = TestResources.publishNewValueKeepingTheOld(client, ns, "graceful", until);
+      for (int port : replicas) {
+        await().atMost(WAIT).until(() -> auth(port, uid(app), fresh).status() == 200);
+        assertThat(auth(port, uid(app), old).status()).isEqualTo(200);
+      }
 
-    // No event comes: the gateway's clock alone ends the old value, at the stated instant.
-    clock.set(until.minusSeconds(1));
-    assertThat(auth(uid(app), old).status()).isEqualTo(200);
-    clock.set(until);
-    assertThat(auth(uid(app), old).status()).isEqualTo(401);
-    assertThat(auth(uid(app), fresh).status()).isEqualTo(200);
+      // No event comes: each replica's clock alone ends the old value, at the stated instant
+      // and not before.
+      clock.set(until.minusSeconds(1));
+      for (int port : replicas) {
+        assertThat(auth(port, uid(app), old).status()).isEqualTo(200);
+      }
+      clock.set(until);
+      for (int port : replicas) {
+        assertThat(auth(port, uid(app), old).status()).isEqualTo(401);
+        assertThat(auth(port, uid(app), fresh).status()).isEqualTo(200);
+      }
 
-    // Deleting the token ends both at once, grace or not.
-    clock.set(until.minusSeconds(60));
-    assertThat(auth(uid(app), old).status()).isEqualTo(200);
-    client.resources(AiToken.class).inNamespace(ns).withName("graceful").delete();
-    awaitAuth(uid(app), fresh, 401);
-    assertThat(auth(uid(app), old).status()).isEqualTo(401);
+      // Deleting the token ends both at once, grace or not.
+      clock.set(until.minusSeconds(60));
+      assertThat(auth(uid(app), old).status()).isEqualTo(200);
+      client.resources(AiToken.class).inNamespace(ns).withName("graceful").delete();
+      for (int port : replicas) {
+        await().atMost(WAIT).until(() -> auth(port, uid(app), fresh).status() == 401);
+        assertThat(auth(port, uid(app), old).status()).isEqualTo(401);
+      }
+    } finally {
+      second.close();
+    }
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.aideploy.api.v1alpha1.Access;
 import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.Role;
 import io.aideploy.testing.LocalControlPlane;
+import io.aideploy.testing.TcpForwarder;
 import io.aideploy.testing.TestNamespaces;
 import io.aideploy.testing.TestOperator;
 import io.fabric8.kubernetes.client.Config;

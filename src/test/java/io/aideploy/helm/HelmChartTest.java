@@ -42,15 +42,19 @@ class HelmChartTest {
   }
 
   static Rendered template(String... setValues) {
+    CommandResult result = helmTemplate(setValues);
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    return Rendered.parse(result.output());
+  }
+
+  private static CommandResult helmTemplate(String... setValues) {
     List<String> args =
         new ArrayList<>(List.of("template", "aideploy", helm.chart().toString(), "-n", "aideploy"));
     for (String value : setValues) {
       args.add("--set");
       args.add(value);
     }
-    CommandResult result = helm.run(args.toArray(String[]::new));
-    assertThat(result.exitCode()).as(result.output()).isZero();
-    return Rendered.parse(result.output());
+    return helm.run(args.toArray(String[]::new));
   }
 
   @Test
@@ -227,6 +231,92 @@ class HelmChartTest {
     Role leases = chart.get(Role.class, "aideploy-operator-leader-election");
     assertThat(leases.getMetadata().getNamespace()).isEqualTo("aideploy");
     assertThat(rules(leases.getRules())).contains("coordination.k8s.io/leases:get,create,update");
+  }
+
+  @Test
+  void ingressModeMayOnlyDeleteWhatAGatewayApiModeLeft() {
+    List<String> rules = rules(template().get(ClusterRole.class, "aideploy-operator").getRules());
+    assertThat(rules)
+        .contains(
+            "gateway.networking.k8s.io/httproutes:deletecollection",
+            "traefik.io/middlewares:deletecollection",
+            "gateway.envoyproxy.io/securitypolicies:deletecollection");
+    assertThat(template().all()).noneMatch(o -> o.getKind().equals("ReferenceGrant"));
+  }
+
+  @Test
+  void gatewayApiModeGetsRightsOnItsKindsAndPassesTheParentAndTheAuth() {
+    Rendered chart =
+        template(
+            "settings.exposure.mode=gateway-api",
+            "settings.exposure.gatewayApi.parent.namespace=edge",
+            "settings.exposure.gatewayApi.parent.name=public",
+            "settings.exposure.gatewayApi.parent.sectionName=https",
+            "settings.exposure.gatewayApi.auth=traefik");
+    String crud = "get,list,watch,create,update,patch,delete";
+    assertThat(rules(chart.get(ClusterRole.class, "aideploy-operator").getRules()))
+        .contains(
+            "gateway.networking.k8s.io/httproutes:" + crud,
+            "traefik.io/middlewares:" + crud,
+            "gateway.envoyproxy.io/securitypolicies:deletecollection",
+            "networking.k8s.io/ingresses:deletecollection")
+        .noneMatch(rule -> rule.startsWith("networking.k8s.io/ingresses:get"));
+    assertThat(env(chart.get(Deployment.class, "aideploy-operator")))
+        .containsEntry("AIDEPLOY_EXPOSURE", "gateway-api")
+        .containsEntry("AIDEPLOY_GATEWAY_PARENT", "edge/public/https")
+        .containsEntry("AIDEPLOY_GATEWAY_AUTH", "traefik");
+    assertThat(chart.all()).noneMatch(o -> o.getKind().equals("ReferenceGrant"));
+  }
+
+  @Test
+  void envoyGatewayAndExternalAuthGetAReferenceGrantToTheGatewayService() {
+    Rendered chart =
+        template(
+            "settings.exposure.mode=gateway-api",
+            "settings.exposure.gatewayApi.parent.namespace=edge",
+            "settings.exposure.gatewayApi.parent.name=public",
+            "settings.exposure.gatewayApi.auth=external-auth",
+            "settings.watchNamespaces={team-a,team-b}");
+    var grant =
+        chart.all().stream().filter(o -> o.getKind().equals("ReferenceGrant")).findFirst().get();
+    assertThat(grant.getMetadata().getNamespace()).isEqualTo("aideploy");
+    assertThat(grant.<Object>get("spec", "from"))
+        .isEqualTo(
+            List.of(
+                Map.of(
+                    "group",
+                    "gateway.networking.k8s.io",
+                    "kind",
+                    "HTTPRoute",
+                    "namespace",
+                    "team-a"),
+                Map.of(
+                    "group",
+                    "gateway.networking.k8s.io",
+                    "kind",
+                    "HTTPRoute",
+                    "namespace",
+                    "team-b")));
+    assertThat(grant.<Object>get("spec", "to"))
+        .isEqualTo(List.of(Map.of("group", "", "kind", "Service", "name", "aideploy-gateway")));
+  }
+
+  @Test
+  void gatewayApiModeWithoutWhatItNeedsFailsToRender() {
+    for (String[] values :
+        new String[][] {
+          {"settings.exposure.mode=gateway-api"},
+          {
+            "settings.exposure.mode=gateway-api",
+            "settings.exposure.gatewayApi.parent.namespace=edge",
+            "settings.exposure.gatewayApi.parent.name=public",
+            "settings.exposure.gatewayApi.auth=envoy-gateway"
+          }
+        }) {
+      CommandResult result = helmTemplate(values);
+      assertThat(result.exitCode()).as(result.output()).isNotZero();
+      assertThat(result.output()).contains("settings.");
+    }
   }
 
   @Test
@@ -414,6 +504,8 @@ class HelmChartTest {
         "replicaCount=3                  | additional properties 'replicaCount' not allowed",
         "secretAdmissionPolicy.enabled=no | at '/secretAdmissionPolicy/enabled': got string, want boolean",
         "networkPolicy.gatewayFromNamespaceSelector.matchlabels.a=b | additional properties 'matchlabels' not allowed",
+        "settings.exposure.mode=gateway  | at '/settings/exposure/mode': value must be one of 'ingress', 'gateway-api'",
+        "settings.exposure.gatewayApi.auth=istio | at '/settings/exposure/gatewayApi/auth': value must be one of 'traefik', 'envoy-gateway', 'external-auth'",
       })
   void schemaRejectsBadValuesWithAClearMessage(String value, String message) {
     CommandResult result =

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.aideploy.crypto.TokenValue;
+import io.aideploy.testing.AideployProcess;
 import io.aideploy.testing.LocalControlPlane;
 import io.aideploy.testing.LocalControlPlane.CommandResult;
 import io.aideploy.testing.TestNamespaces;
@@ -18,9 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,18 +47,14 @@ class OperatorCommandIT {
   }
 
   /** Starts {@code java -jar target/aideploy.jar ARGS} against the local control plane. */
-  static Process start(LocalControlPlane.Cluster cluster, Path log, String... args)
-      throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-jar");
-    command.add(cluster.projectDir().resolve("target/aideploy.jar").toString());
-    command.addAll(List.of(args));
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
-    builder.environment().put("AIDEPLOY_BASE_DOMAIN", "apps.cmd.test");
-    return builder.start();
+  static Process start(LocalControlPlane.Cluster cluster, Path log, String... args) {
+    return AideployProcess.start(
+            cluster.projectDir(),
+            cluster.kubeconfig(),
+            Map.of("AIDEPLOY_BASE_DOMAIN", "apps.cmd.test"),
+            log,
+            args)
+        .process();
   }
 
   @AfterAll

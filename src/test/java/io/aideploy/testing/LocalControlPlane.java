@@ -183,19 +183,24 @@ public class LocalControlPlane implements ParameterResolver, AfterAllCallback {
   public static void installCrds(KubernetesClient client, Path dir) {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
-        CustomResourceDefinition crd =
-            client.apiextensions().v1().customResourceDefinitions().load(file.toFile()).item();
-        client.resource(crd).forceConflicts().serverSideApply();
-        client
-            .apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .withName(crd.getMetadata().getName())
-            .waitUntilCondition(LocalControlPlane::established, 60, TimeUnit.SECONDS);
+        apply(
+            client,
+            client.apiextensions().v1().customResourceDefinitions().load(file.toFile()).item());
       }
     } catch (IOException e) {
       throw new IllegalStateException("cannot read CRDs in " + dir, e);
     }
+  }
+
+  /** Applies {@code crd} (server-side, taking over its fields) and waits until it is served. */
+  static void apply(KubernetesClient client, CustomResourceDefinition crd) {
+    client.resource(crd).forceConflicts().serverSideApply();
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName(crd.getMetadata().getName())
+        .waitUntilCondition(LocalControlPlane::established, 60, TimeUnit.SECONDS);
   }
 
   private static boolean established(CustomResourceDefinition crd) {

@@ -27,6 +27,12 @@ public final class TestOperator implements AutoCloseable {
         BASE_DOMAIN, GATEWAY_URL, LOGIN_URL, "nginx", null, Set.of(), 0, 0, false, null);
   }
 
+  /** {@link #settings()} watching {@code namespace} only. */
+  public static Settings settingsWatching(String namespace) {
+    return new Settings(
+        BASE_DOMAIN, GATEWAY_URL, LOGIN_URL, "nginx", null, Set.of(namespace), 0, 0, false, null);
+  }
+
   /** Starts the operator with {@link #settings()} and returns once its informers have synced. */
   public static TestOperator start(KubernetesClient client) {
     return start(client, settings());

@@ -7,7 +7,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
@@ -41,6 +43,20 @@ abstract class AppChildDependent<R extends HasMetadata>
         .withBlockOwnerDeletion(true)
         .endOwnerReference()
         .build();
+  }
+
+  /**
+   * Managed children only, in the controller's namespaces. Children declared in the workflow get
+   * the same from their {@code @KubernetesDependent} annotation; the exposure's children are
+   * reconciled outside the workflow (which mode's kinds exist is known only at start) and get it
+   * here.
+   */
+  @Override
+  protected InformerEventSourceConfiguration.Builder<R> informerConfigurationBuilder(
+      EventSourceContext<AiApp> context) {
+    return super.informerConfigurationBuilder(context)
+        .withLabelSelector(ReservedLabels.MANAGED_SELECTOR)
+        .withNamespacesInheritedFromController();
   }
 
   /** childMetadata sets a controller reference, which JOSDK's own reference would lack. */

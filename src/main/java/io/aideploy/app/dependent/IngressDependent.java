@@ -4,12 +4,9 @@ import io.aideploy.api.v1alpha1.Access;
 import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.app.AppContext;
 import io.aideploy.config.Settings;
-import io.aideploy.labels.ReservedLabels;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,7 +14,6 @@ import java.util.Map;
  * The app's Ingress at {@code <ovh/id>.<base-domain>}. Unless the app is Public it carries the
  * ingress-nginx external-auth annotations (which Traefik's ingress-nginx provider also reads).
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ReservedLabels.MANAGED_SELECTOR))
 public class IngressDependent extends AppChildDependent<Ingress> {
   public static final String AUTH_URL = "nginx.ingress.kubernetes.io/auth-url";
   public static final String AUTH_SIGNIN = "nginx.ingress.kubernetes.io/auth-signin";

@@ -1,4 +1,4 @@
-package io.aideploy.gateway;
+package io.aideploy.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * unreachable (not yet up, gone mid-watch, or silently partitioned) from the gateway's point of
  * view only.
  */
-final class TcpForwarder implements AutoCloseable {
+public final class TcpForwarder implements AutoCloseable {
   private final ServerSocket server;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean frozen;
@@ -44,7 +44,7 @@ final class TcpForwarder implements AutoCloseable {
   }
 
   /** Starts forwarding {@code port} on 127.0.0.1 to the target. */
-  static TcpForwarder start(int port, String targetHost, int targetPort) {
+  public static TcpForwarder start(int port, String targetHost, int targetPort) {
     try {
       ServerSocket server = new ServerSocket();
       server.setReuseAddress(true);
@@ -56,7 +56,7 @@ final class TcpForwarder implements AutoCloseable {
   }
 
   /** A port that is free now (and, with luck, still free when the forwarder starts on it). */
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket probe = new ServerSocket(0)) {
       return probe.getLocalPort();
     } catch (IOException e) {
@@ -97,11 +97,11 @@ final class TcpForwarder implements AutoCloseable {
    * A silent partition, as a paused API server or a dropped route looks: connections stay open and
    * new ones are accepted, but no byte gets through in either direction until {@link #thaw}.
    */
-  void freeze() {
+  public void freeze() {
     frozen = true;
   }
 
-  void thaw() {
+  public void thaw() {
     frozen = false;
   }
 

@@ -1,0 +1,352 @@
+package io.aideploy.testing.faults;
+
+import io.aideploy.crypto.TokenValue;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * What every (token value, app) pair is entitled to at every instant, from what the API server
+ * accepted, and the verdict on each answer of the gateway.
+ *
+ * <p>Instants are {@link System#nanoTime()}. The instant of a change is the earliest moment the
+ * checker learnt that the API server had accepted it: the response to its own write, or a list that
+ * shows it (the {@link ClusterPoller} lists every 200 ms). Both come at or after the real
+ * acceptance, so the checker can only err in the product's favour, by its own read latency.
+ *
+ * <p>The rule (docs/faults.md):
+ *
+ * <ul>
+ *   <li>A request <b>must be refused</b> when, at the instant it was sent, (a) its value was
+ *       replaced (regenerated) or its token deleted at least {@link #REVOCATION_BOUND} earlier, or
+ *       (b) the token's {@code expiresAt} had passed (the gateway checks expiry itself, on its own
+ *       clock: no bound), or (c) the app's labels were out of the token's selector for the whole of
+ *       the {@link #REVOCATION_BOUND} before it. An allow then is a <b>wrong allow</b>. The bound
+ *       is the product's promise: a gateway that has not heard from the API server for 10 s stops
+ *       deciding (503), and one that hears from it gets the change through its watch at once.
+ *   <li>A request <b>should be allowed</b> when its value had been published (the token's status
+ *       carried its hash) at least {@link #GRANT_SLACK} before it was sent, was still current, the
+ *       token unexpired and undeleted when the answer came, and the app in the token's scope for
+ *       that whole time. A 401/403/429 then is a <b>wrong deny</b>.
+ *   <li>Anything else is a transition: either answer is right. A 503 is never a wrong allow nor a
+ *       wrong deny: it is counted as unavailable.
+ * </ul>
+ */
+public final class GroundTruth {
+  /**
+   * docs/operations.md: a change reaches every replica, or the replica answers 503, within 10 s.
+   */
+  public static final Duration REVOCATION_BOUND = Duration.ofSeconds(10);
+
+  /** How long after publication a value must work: the watch latency, with ample room. */
+  public static final Duration GRANT_SLACK = Duration.ofSeconds(1);
+
+  private static final long NEVER = Long.MAX_VALUE;
+
+  /** One value of a token, from its publication until it is replaced. */
+  private static final class Era {
+    final String hash;
+    final long from;
+    long replacedAt = NEVER;
+    String value;
+
+    Era(String hash, long from) {
+      this.hash = hash;
+      this.from = from;
+    }
+  }
+
+  /** A token as the API server has it. */
+  private static final class TokenTruth {
+    final String name;
+    final String group;
+    final Instant expiresAt;
+    final List<Era> eras = new ArrayList<>();
+    long deletedAt = NEVER;
+    String regenerateRequest;
+
+    TokenTruth(String name, String group, Instant expiresAt) {
+      this.name = name;
+      this.group = group;
+      this.expiresAt = expiresAt;
+    }
+
+    Era current() {
+      return eras.isEmpty() ? null : eras.get(eras.size() - 1);
+    }
+
+    /** The era whose value is {@code value} (sampled from this token, so there is one). */
+    Era eraOf(String value) {
+      return eras.stream().filter(e -> value.equals(e.value)).findFirst().orElseThrow();
+    }
+
+    long revokedAt(Era era) {
+      return Math.min(era.replacedAt, deletedAt);
+    }
+
+    boolean expiredAt(Instant wall) {
+      return expiresAt != null && !wall.isBefore(expiresAt);
+    }
+  }
+
+  /**
+   * The group label an app carries from a change on. The instant of the change is known to lie in
+   * [earliest, latest]: a write was sent at earliest and answered at latest, or a list sent at
+   * earliest still showed the old labels and one answered at latest showed the new ones.
+   */
+  private record LabelEra(String group, long earliest, long latest) {}
+
+  private static final class AppTruth {
+    final String uid;
+    final List<LabelEra> eras = new ArrayList<>();
+    long resourceVersion;
+
+    AppTruth(String uid) {
+      this.uid = uid;
+    }
+
+    /** Whether the app's group was {@code group} for the whole of [from, to], for certain. */
+    boolean inGroupThroughout(String group, long from, long to) {
+      return possibleGroups(from, to).stream().allMatch(group::equals);
+    }
+
+    /** Whether the app's group was other than {@code group} for the whole of [from, to]. */
+    boolean outOfGroupThroughout(String group, long from, long to) {
+      return possibleGroups(from, to).stream().noneMatch(group::equals);
+    }
+
+    /** The groups the app may have carried at some instant of [from, to]. */
+    private List<String> possibleGroups(long from, long to) {
+      List<String> groups = new ArrayList<>();
+      for (int i = 0; i < eras.size(); i++) {
+        long end = i + 1 < eras.size() ? eras.get(i + 1).latest() : NEVER;
+        if (eras.get(i).earliest() <= to && end > from) {
+          groups.add(eras.get(i).group());
+        }
+      }
+      return groups;
+    }
+  }
+
+  /** A request the load generator can send: a value of a token, for an app. */
+  public record Probe(String token, String value, String app, String appUid) {}
+
+  private final Map<String, TokenTruth> tokens = new HashMap<>();
+  private final Map<String, AppTruth> apps = new HashMap<>();
+  private final long revocationBound = REVOCATION_BOUND.toNanos();
+  private final long grantSlack = GRANT_SLACK.toNanos();
+  private int spuriousRegenerations;
+  private final List<String> spuriousDetails = new ArrayList<>();
+
+  // --- what the API server accepted ------------------------------------------------------------
+
+  public synchronized void appCreated(String app, String uid, String group, long at) {
+    AppTruth truth = apps.computeIfAbsent(app, a -> new AppTruth(uid));
+    if (truth.eras.isEmpty()) {
+      truth.eras.add(new LabelEra(group, Long.MIN_VALUE, at));
+    }
+  }
+
+  /**
+   * The app carries {@code group} at {@code resourceVersion}, by a change made in [earliest,
+   * latest]. An older version than one already known (a list served before a write was answered) is
+   * ignored.
+   */
+  public synchronized void appGroup(
+      String app, String group, long resourceVersion, long earliest, long latest) {
+    AppTruth truth = apps.get(app);
+    if (truth == null || resourceVersion <= truth.resourceVersion) {
+      return;
+    }
+    truth.resourceVersion = resourceVersion;
+    if (!truth.eras.get(truth.eras.size() - 1).group().equals(group)) {
+      truth.eras.add(new LabelEra(group, earliest, latest));
+    }
+  }
+
+  public synchronized void tokenCreated(String token, String group, Instant expiresAt) {
+    tokens.putIfAbsent(token, new TokenTruth(token, group, expiresAt));
+  }
+
+  /**
+   * The token's status as listed at {@code at}: a new hash opens a new era and ends the previous
+   * one. A new hash without a new regenerate request is a regeneration nobody asked for.
+   */
+  public synchronized void tokenStatus(
+      String token, String hash, String regenerateRequest, boolean deleting, long at) {
+    TokenTruth truth = tokens.get(token);
+    if (truth == null) {
+      return;
+    }
+    if (deleting) {
+      truth.deletedAt = Math.min(truth.deletedAt, at);
+    }
+    if (hash == null) {
+      return;
+    }
+    Era current = truth.current();
+    if (current == null) {
+      truth.eras.add(new Era(hash, at));
+    } else if (!current.hash.equals(hash)) {
+      if (java.util.Objects.equals(regenerateRequest, truth.regenerateRequest)) {
+        spuriousRegenerations++;
+        spuriousDetails.add(token + " got a new value without a regenerate request");
+      }
+      current.replacedAt = Math.min(current.replacedAt, at);
+      truth.eras.add(new Era(hash, at));
+    }
+    truth.regenerateRequest = regenerateRequest;
+  }
+
+  /** The value a token's Secret holds; it becomes usable once it matches a published hash. */
+  public synchronized void secretValue(String token, String value) {
+    TokenTruth truth = tokens.get(token);
+    if (truth == null || value == null) {
+      return;
+    }
+    for (Era era : truth.eras) {
+      if (era.value == null && TokenValue.matchesHash(value, era.hash)) {
+        era.value = value;
+      }
+    }
+  }
+
+  /** The token is deleted (or being deleted) as of {@code at}. */
+  public synchronized void tokenDeleted(String token, long at) {
+    TokenTruth truth = tokens.get(token);
+    if (truth != null) {
+      truth.deletedAt = Math.min(truth.deletedAt, at);
+    }
+  }
+
+  public synchronized boolean isDeleted(String token) {
+    TokenTruth truth = tokens.get(token);
+    return truth == null || truth.deletedAt != NEVER;
+  }
+
+  public synchronized int spuriousRegenerations() {
+    return spuriousRegenerations;
+  }
+
+  public synchronized List<String> spuriousDetails() {
+    return List.copyOf(spuriousDetails);
+  }
+
+  // --- what to ask -----------------------------------------------------------------------------
+
+  /**
+   * A random request: a token (live, or deleted lately: its value must stay refused), one of its
+   * known values (the current one more often than not), and an app. Null before any value is known.
+   */
+  public synchronized Probe sample(List<String> sampledTokens) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    List<String> appNames = new ArrayList<>(apps.keySet());
+    if (sampledTokens.isEmpty() || appNames.isEmpty()) {
+      return null;
+    }
+    TokenTruth token = tokens.get(sampledTokens.get(random.nextInt(sampledTokens.size())));
+    if (token == null) {
+      return null;
+    }
+    List<Era> known = token.eras.stream().filter(e -> e.value != null).toList();
+    if (known.isEmpty()) {
+      return null;
+    }
+    Era era =
+        random.nextInt(10) < 7
+            ? known.get(known.size() - 1)
+            : known.get(random.nextInt(known.size()));
+    String app = appNames.get(random.nextInt(appNames.size()));
+    return new Probe(token.name, era.value, app, apps.get(app).uid);
+  }
+
+  // --- verdicts --------------------------------------------------------------------------------
+
+  /** What an answer was judged to be. */
+  public enum Verdict {
+    RIGHT_ALLOW,
+    RIGHT_DENY,
+    /** A change was in flight: either answer was right. */
+    TRANSITION,
+    WRONG_ALLOW,
+    WRONG_DENY,
+    UNAVAILABLE,
+    /** No HTTP answer (connection refused, timeout) or an unexpected status. */
+    NO_ANSWER
+  }
+
+  /**
+   * Judges {@code status} (-1: no answer) to {@code probe}, sent at {@code sentAt} (wall clock
+   * {@code sentWall}) and answered at {@code answeredAt} (wall {@code answeredWall}).
+   */
+  public synchronized Verdict judge(
+      Probe probe,
+      long sentAt,
+      Instant sentWall,
+      long answeredAt,
+      Instant answeredWall,
+      int status) {
+    if (status == 503) {
+      return Verdict.UNAVAILABLE;
+    }
+    boolean allowed = status == 200;
+    boolean refused = status == 401 || status == 403 || status == 429;
+    if (!allowed && !refused) {
+      return Verdict.NO_ANSWER;
+    }
+    TokenTruth token = tokens.get(probe.token());
+    AppTruth app = apps.get(probe.app());
+    Era era = token.eraOf(probe.value());
+    long revokedAt = token.revokedAt(era);
+    boolean mustRefuse =
+        (revokedAt != NEVER && revokedAt + revocationBound <= sentAt)
+            || token.expiredAt(sentWall)
+            || app.outOfGroupThroughout(token.group, sentAt - revocationBound, sentAt);
+    boolean shouldAllow =
+        era.from + grantSlack <= sentAt
+            && revokedAt > answeredAt
+            && !token.expiredAt(answeredWall)
+            && app.inGroupThroughout(token.group, sentAt - grantSlack, answeredAt);
+    if (allowed) {
+      return mustRefuse
+          ? Verdict.WRONG_ALLOW
+          : shouldAllow ? Verdict.RIGHT_ALLOW : Verdict.TRANSITION;
+    }
+    return shouldAllow ? Verdict.WRONG_DENY : mustRefuse ? Verdict.RIGHT_DENY : Verdict.TRANSITION;
+  }
+
+  /** Why an allow was wrong, without the value: for the test's failure message. */
+  public synchronized String explain(Probe probe, long sentAt, Instant sentWall) {
+    TokenTruth token = tokens.get(probe.token());
+    Era era = token.eraOf(probe.value());
+    long revokedAt = token.revokedAt(era);
+    StringBuilder labels = new StringBuilder();
+    for (LabelEra label : apps.get(probe.app()).eras) {
+      labels.append(
+          String.format(
+              " %s in [%s, %s] ms",
+              label.group(),
+              label.earliest() == Long.MIN_VALUE ? "-inf" : (label.earliest() - sentAt) / 1_000_000,
+              (label.latest() - sentAt) / 1_000_000));
+    }
+    return String.format(
+        "token %s (value %s, era %d of %d, group %s, expiresAt %s) for app %s (%s), sent at %s:"
+            + " value revoked %s"
+            + " before; the app's group changes, relative to the sending:%s",
+        token.name,
+        TokenValue.prefix(probe.value()),
+        token.eras.indexOf(era) + 1,
+        token.eras.size(),
+        token.group,
+        token.expiresAt,
+        probe.app(),
+        probe.appUid(),
+        sentWall,
+        revokedAt == NEVER ? "never" : Duration.ofNanos(sentAt - revokedAt),
+        labels);
+  }
+}
