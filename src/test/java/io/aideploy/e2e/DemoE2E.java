@@ -2,14 +2,13 @@ package io.aideploy.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aideploy.testing.ScriptRun;
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,21 +28,14 @@ class DemoE2E {
     String address = "127." + random.nextInt(200, 250) + ".0." + random.nextInt(2, 250);
     ProcessBuilder demo =
         new ProcessBuilder(projectDir.resolve("scripts/demo").toString(), "--once")
-            .directory(projectDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(output.toFile());
+            .directory(projectDir.toFile());
     demo.environment().put("AIDEPLOY_DEMO_DIR", dir.toString());
     demo.environment().put("AIDEPLOY_DEMO_ADDRESS", address);
-    Process process = demo.start();
-    boolean finished = process.waitFor(10, TimeUnit.MINUTES);
-    if (!finished) {
-      process.destroy();
-      process.waitFor(60, TimeUnit.SECONDS);
-    }
-    String text = Files.readString(output, StandardCharsets.UTF_8);
+    ScriptRun run = ScriptRun.run(demo, output, Duration.ofMinutes(10));
+    String text = run.output();
 
-    assertThat(finished).as(text).isTrue();
-    assertThat(process.exitValue()).as(text).isZero();
+    assertThat(run.finished()).as(text).isTrue();
+    assertThat(run.exitValue()).as(text).isZero();
     assertThat(text)
         .contains("Hello, World!", "curl -k --resolve", "-H @-", "  aid_", "/login?rd=")
         // The suggested command reads the token from the environment, not from curl's argv.
@@ -51,12 +43,7 @@ class DemoE2E {
         .contains("demo: stopped everything it started");
 
     // What it started is gone: nothing runs from its directory, nothing listens on its address.
-    List<String> leftovers =
-        ProcessHandle.allProcesses()
-            .map(p -> p.info().commandLine().orElse(""))
-            .filter(line -> line.contains(dir.toString()))
-            .toList();
-    assertThat(leftovers).isEmpty();
+    assertThat(ScriptRun.processesMentioning(dir.toString())).isEmpty();
     assertThat(listening(address)).isFalse();
   }
 

@@ -1,5 +1,6 @@
 package io.aideploy.image;
 
+import static io.aideploy.testing.CiRequirement.required;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -180,13 +180,5 @@ class ImageE2E {
     String version = System.getProperty("aideploy.version");
     assertThat(version).as("system property aideploy.version").isNotBlank();
     return version;
-  }
-
-  /** Fails under CI, where .ci/run provides it; elsewhere skips, saying what is missing. */
-  private static void required(boolean present, String missing) {
-    if (!present && System.getenv("CI") != null) {
-      throw new AssertionError(missing);
-    }
-    Assumptions.assumeTrue(present, missing);
   }
 }
