@@ -129,6 +129,8 @@ class HelmInstallE2E {
             "watch aiapps.aideploy.io",
             "patch aiapps.aideploy.io",
             "delete aiapps.aideploy.io",
+            // POST /v1/apps: an Operator token creates apps through the gateway.
+            "create aiapps.aideploy.io",
             "get aitokens.aideploy.io",
             "list aitokens.aideploy.io",
             "watch aitokens.aideploy.io",
@@ -140,7 +142,6 @@ class HelmInstallE2E {
             "get secrets",
             "list secrets",
             "watch secrets",
-            "create aiapps.aideploy.io",
             "update aiapps.aideploy.io",
             "patch aiapps.aideploy.io --subresource=status",
             "create aitokens.aideploy.io",
