@@ -17,35 +17,33 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docs/operations.md's way out when the operator is gone: its marked block, run as written, lets
- * the CRDs, the tokens (held by the operator's finalizer) and their Secrets go. The CRDs are put
- * back afterwards for the tests that follow on this control plane.
+ * the CRDs, the tokens (held by the operator's finalizer) and their Secrets go. On a control plane
+ * of its own: the block acts on the whole cluster, and on the shared one it would meet the other
+ * classes' objects (such as apps whose Pods, with no kubelet, never finish terminating).
  */
-@ExtendWith(LocalControlPlane.class)
 class UninstallWithoutOperatorIT {
   private static final String MARK = "<!-- docs-test: uninstall-without-operator -->";
   private static final Duration WAIT = Duration.ofSeconds(90);
 
   private static KubernetesClient client;
-  private static Path project;
 
-  @AfterAll
-  static void putTheCrdsBack() {
-    if (client != null) {
-      LocalControlPlane.installCrds(client, project.resolve("crds"));
+  @Test
+  void theDocumentedStepsUninstallWithTheOperatorStopped(@TempDir Path clusterDir)
+      throws IOException {
+    try (LocalControlPlane.Separate separate = LocalControlPlane.startSeparate(clusterDir);
+        KubernetesClient own = separate.cluster().newClient()) {
+      client = own;
+      uninstallAsDocumented(separate.cluster());
     }
   }
 
-  @Test
-  void theDocumentedStepsUninstallWithTheOperatorStopped(
-      LocalControlPlane.Cluster cluster, KubernetesClient kubernetes) throws IOException {
-    client = kubernetes;
-    project = cluster.projectDir();
+  private void uninstallAsDocumented(LocalControlPlane.Cluster cluster) throws IOException {
+    Path project = cluster.projectDir();
     List<String> blocks =
         DocsExamplesIT.markedBlocks(Files.readString(project.resolve("docs/operations.md")), MARK);
     assertThat(blocks).hasSize(1);

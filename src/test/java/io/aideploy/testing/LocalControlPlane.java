@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -144,6 +145,48 @@ public class LocalControlPlane implements ParameterResolver, AfterAllCallback {
     @Override
     public void close() {
       client.close();
+    }
+  }
+
+  /**
+   * A control plane of its own in {@code clusterDir}, for a test whose steps act on the whole
+   * cluster (and would meet the other classes' objects on the shared one). Closing it stops it.
+   */
+  public static Separate startSeparate(Path clusterDir) {
+    Path projectDir = projectDir();
+    Map<String, String> env = Map.of("AIDEPLOY_CLUSTER_DIR", clusterDir.toString());
+    CommandResult up =
+        CommandResult.run(
+            projectDir, List.of(projectDir.resolve("scripts/local-cluster").toString(), "up"), env);
+    String[] lines = up.output().strip().split("\n");
+    String last = lines[lines.length - 1];
+    if (up.exitCode() != 0 || !last.startsWith("KUBECONFIG=")) {
+      throw new IllegalStateException("scripts/local-cluster up failed:\n" + up.output());
+    }
+    Path binDir = Path.of(script(projectDir, "bin").output().strip());
+    Cluster cluster =
+        new Cluster(Path.of(last.substring("KUBECONFIG=".length())), binDir, projectDir);
+    Separate separate = new Separate(cluster, env);
+    try (KubernetesClient client = cluster.newClient()) {
+      installCrds(client, projectDir.resolve("crds"));
+    } catch (RuntimeException e) {
+      separate.close();
+      throw e;
+    }
+    return separate;
+  }
+
+  /** A control plane started by {@link #startSeparate}. */
+  public record Separate(Cluster cluster, Map<String, String> env) implements AutoCloseable {
+    @Override
+    public void close() {
+      Path projectDir = cluster.projectDir();
+      CommandResult down =
+          CommandResult.run(
+              projectDir,
+              List.of(projectDir.resolve("scripts/local-cluster").toString(), "down"),
+              env);
+      System.err.println(down.output());
     }
   }
 
