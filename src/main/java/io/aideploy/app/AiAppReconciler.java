@@ -10,6 +10,7 @@ import io.aideploy.app.dependent.ServiceDependent;
 import io.aideploy.config.Settings;
 import io.aideploy.kube.ErrorMessages;
 import io.aideploy.kube.EventRecorder;
+import io.aideploy.kube.ExactWrites;
 import io.aideploy.kube.Statuses;
 import io.aideploy.labels.ReservedLabels;
 import io.aideploy.secrets.PodSecrets;
@@ -20,9 +21,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -318,10 +316,15 @@ public class AiAppReconciler implements Reconciler<AiApp> {
     }
     patch.put(ReservedLabels.ID, uid);
     patch.put(ReservedLabels.TYPE, ReservedLabels.APP_TYPE);
-    String json = Serialization.asJson(Map.of("metadata", Map.of("labels", patch)));
-    // resource(app), not withName(name): fabric8 would GET the app first just to learn its name.
+    // Guarded by the uid: an app re-created under this name must not get this one's id.
     AiApp patched =
-        context.getClient().resource(app).patch(PatchContext.of(PatchType.JSON_MERGE), json);
+        ExactWrites.mergePatch(
+            context.getClient(),
+            AiApp.class,
+            app.getMetadata().getNamespace(),
+            app.getMetadata().getName(),
+            uid,
+            Map.of("metadata", Map.of("labels", patch)));
     boolean firstStamp =
         app.getMetadata().getLabels() == null
             || wrong.stream().allMatch(k -> !app.getMetadata().getLabels().containsKey(k));
