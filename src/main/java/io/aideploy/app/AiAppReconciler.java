@@ -10,7 +10,6 @@ import io.aideploy.app.dependent.ServiceDependent;
 import io.aideploy.config.Settings;
 import io.aideploy.kube.ErrorMessages;
 import io.aideploy.kube.EventRecorder;
-import io.aideploy.kube.ExactWrites;
 import io.aideploy.kube.Statuses;
 import io.aideploy.labels.ReservedLabels;
 import io.aideploy.secrets.PodSecrets;
@@ -40,9 +39,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -52,9 +49,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns an AiApp into its Deployment, Service, exposure (Ingress, or HTTPRoute and auth attachment,
- * see {@link AppExposure}) and (when autoscaling) HPA, enforces its reserved labels, and reports
- * its phase. The workflow is invoked explicitly so that the settings can be handed to the
- * dependents first.
+ * see {@link AppExposure}) and (when autoscaling) HPA, enforces its reserved labels ({@link
+ * ReservedLabelStamp}), and reports its phase. The workflow is invoked explicitly so that the
+ * settings can be handed to the dependents first.
  */
 @ControllerConfiguration(
     name = AiAppReconciler.NAME,
@@ -80,6 +77,7 @@ public class AiAppReconciler implements Reconciler<AiApp> {
 
   private final Settings settings;
   private final EventRecorder events;
+  private final ReservedLabelStamp reservedLabels;
   private final Clock clock;
   private InformerEventSource<AiToken, AiApp> tokens;
   private InformerEventSource<Secret, AiApp> tokenSecrets;
@@ -88,6 +86,7 @@ public class AiAppReconciler implements Reconciler<AiApp> {
   public AiAppReconciler(Settings settings, EventRecorder events, Clock clock) {
     this.settings = settings;
     this.events = events;
+    this.reservedLabels = new ReservedLabelStamp(events);
     this.clock = clock;
   }
 
@@ -163,7 +162,7 @@ public class AiAppReconciler implements Reconciler<AiApp> {
 
   @Override
   public UpdateControl<AiApp> reconcile(AiApp resource, Context<AiApp> context) {
-    AiApp app = enforceReservedLabels(resource, context);
+    AiApp app = reservedLabels.enforce(resource, context.getClient());
     String namespace = app.getMetadata().getNamespace();
     List<TokenSecretReferences.Reference> toTokens =
         TokenSecretReferences.toTokenSecrets(
@@ -298,55 +297,6 @@ public class AiAppReconciler implements Reconciler<AiApp> {
     events.warning(app, "ReconcileError", message);
     app.setStatus(AppStatusCalculator.withError(app, message, now()));
     return ErrorStatusUpdateControl.patchStatus(app);
-  }
-
-  /**
-   * Overwrites user values under ovh/ on the AiApp itself (its children get them from desired);
-   * returns the app as it now is.
-   */
-  private AiApp enforceReservedLabels(AiApp app, Context<AiApp> context) {
-    String uid = app.getMetadata().getUid();
-    List<String> wrong = ReservedLabels.violations(app.getMetadata().getLabels(), uid);
-    if (wrong.isEmpty()) {
-      return app;
-    }
-    Map<String, String> patch = new HashMap<>();
-    for (String key : wrong) {
-      patch.put(key, null); // null removes the key in a JSON merge patch
-    }
-    patch.put(ReservedLabels.ID, uid);
-    patch.put(ReservedLabels.TYPE, ReservedLabels.APP_TYPE);
-    // Guarded by the uid: an app re-created under this name must not get this one's id.
-    AiApp patched =
-        ExactWrites.mergePatch(
-            context.getClient(),
-            AiApp.class,
-            app.getMetadata().getNamespace(),
-            app.getMetadata().getName(),
-            uid,
-            Map.of("metadata", Map.of("labels", patch)));
-    boolean firstStamp =
-        app.getMetadata().getLabels() == null
-            || wrong.stream().allMatch(k -> !app.getMetadata().getLabels().containsKey(k));
-    String message =
-        "Set reserved labels "
-            + ReservedLabels.ID
-            + "="
-            + uid
-            + " and "
-            + ReservedLabels.TYPE
-            + "="
-            + ReservedLabels.APP_TYPE;
-    if (firstStamp) {
-      log.info("{}", message);
-    } else {
-      log.warn("overwrote user values of reserved labels {}", wrong);
-      events.warning(
-          app,
-          "ReservedLabelsEnforced",
-          "Labels under ovh/ are reserved; overwrote " + String.join(", ", wrong) + ". " + message);
-    }
-    return patched;
   }
 
   private void reportChanges(AiApp app, AppContext.Changes changes) {
