@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * @param marker what the marker says after {@code docs-test:}, or null without a marker
  * @param text the block's lines, without the fence's own indentation
  */
-record DocBlock(String doc, int line, String language, String marker, String text) {
+public record DocBlock(String doc, int line, String language, String marker, String text) {
   static final String RUN = "run";
   static final String NOT_RUN = "not run:";
 
@@ -60,7 +60,7 @@ record DocBlock(String doc, int line, String language, String marker, String tex
   }
 
   /** Every fenced block of {@code doc} (relative to {@code project}), in order. */
-  static List<DocBlock> of(Path project, String doc) {
+  public static List<DocBlock> of(Path project, String doc) {
     try {
       return parse(doc, Files.readString(project.resolve(doc)));
     } catch (IOException e) {
