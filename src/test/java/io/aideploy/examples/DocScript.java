@@ -62,6 +62,8 @@ final class DocScript {
 
   /** Fails, naming the page, block and command that failed, unless {@code run} exited 0. */
   static void assertSucceeded(CommandResult run) {
+    // In the test report either way: what ran, for whoever reads a green run too.
+    System.out.println(run.output());
     String failed =
         run.output()
             .lines()
