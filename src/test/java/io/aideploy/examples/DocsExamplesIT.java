@@ -108,9 +108,7 @@ class DocsExamplesIT {
               Map.of("KUBECONFIG", kubeconfig.toString()));
       assertThat(context.exitCode()).as(context.output()).isZero();
 
-      String script =
-          DocScript.of("", DocBlock.marked(project, page, DocBlock.RUN))
-              .replace("127.0.0.1:8080", "127.0.0.1:" + cluster.gatewayPort());
+      String script = DocScript.of("", DocBlock.marked(project, page, DocBlock.RUN));
       CommandResult run =
           DocScript.run(
               project,
@@ -158,15 +156,13 @@ class DocsExamplesIT {
       Path dir,
       LocalControlPlane.Separate controlPlane,
       KubernetesClient client,
-      AideployProcess aideploy,
-      int gatewayPort)
+      AideployProcess aideploy)
       implements AutoCloseable {
 
     static PagesCluster start() throws IOException {
       Path dir = Files.createTempDirectory("docs-pages-cluster");
       LocalControlPlane.Separate controlPlane = LocalControlPlane.startSeparate(dir);
       KubernetesClient client = controlPlane.cluster().newClient();
-      int gatewayPort = freePort();
       int managementPort = freePort();
       AideployProcess aideploy =
           AideployProcess.start(
@@ -176,9 +172,9 @@ class DocsExamplesIT {
               dir.resolve("aideploy.log"),
               "all",
               "--base-domain=apps.example.test",
-              "--gateway-port=" + gatewayPort,
+              "--gateway-port=" + freePort(),
               "--management-port=" + managementPort);
-      PagesCluster started = new PagesCluster(dir, controlPlane, client, aideploy, gatewayPort);
+      PagesCluster started = new PagesCluster(dir, controlPlane, client, aideploy);
       try {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest ready =
