@@ -34,7 +34,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * in order, into one bash, which starts its own fresh control plane with {@code
  * scripts/local-cluster up} (as a newcomer would), runs aideploy, the kubectl and CLI commands, and
  * stops it all. Only the gateway and management ports are changed, to free ones, so that the test
- * does not depend on 8080 being free on this machine.
+ * does not depend on 8080 being free on this machine, and the control plane's directory, so that it
+ * does not meet another checkout's.
  *
  * <p>Every other page: its blocks marked {@code <!-- docs-test: run -->}, in order, in one bash,
  * against a control plane of this class's own with aideploy ({@code all}) running, as the pages
@@ -65,6 +66,8 @@ class DocsExamplesIT {
             .replace("127.0.0.1:8080", "127.0.0.1:" + gatewayPort)
             .replace("18081", Integer.toString(managementPort));
     Path clusterDir = Files.createTempDirectory("docs-examples-cluster");
+    // The README names the default directory, which every checkout on this machine shares.
+    script = script.replace("/tmp/aideploy-local-cluster", clusterDir.toString());
     try {
       CommandResult run =
           DocScript.run(
