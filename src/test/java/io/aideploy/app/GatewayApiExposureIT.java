@@ -9,6 +9,7 @@ import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.AiAppSpec;
 import io.aideploy.api.v1alpha1.AppPhase;
 import io.aideploy.api.v1alpha1.Condition;
+import io.aideploy.api.v1alpha1.Streaming;
 import io.aideploy.app.dependent.ExposureKinds;
 import io.aideploy.config.Exposure;
 import io.aideploy.config.Exposure.AuthImplementation;
@@ -214,6 +215,40 @@ class GatewayApiExposureIT {
   }
 
   @Test
+  void aStreamingAppsRouteLiftsTheRequestTimeoutOrBoundsItByTheStreamLifetime() {
+    try (TestOperator operator = start(AuthImplementation.EXTERNAL_AUTH)) {
+      AiApp app = create("chat", Access.Token);
+      awaitChild(ExposureKinds.HTTP_ROUTE, "chat");
+      streaming("chat", true, null);
+      GenericKubernetesResource route =
+          await()
+              .atMost(WAIT)
+              .until(
+                  () -> get(ExposureKinds.HTTP_ROUTE, "chat"),
+                  r -> r.get("spec", "rules", 0, "timeouts") != null);
+      // Accepted by the real CRD (duration pattern, CEL rules) with nothing left to default.
+      assertThat(route.<Object>get("spec", "rules", 0, "timeouts"))
+          .isEqualTo(Map.of("request", "0s"));
+      assertUnchangedByAnotherReconcile(operator, app, route);
+
+      streaming("chat", true, 600);
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> get(ExposureKinds.HTTP_ROUTE, "chat").get("spec", "rules", 0, "timeouts"),
+              Map.of("request", "600s")::equals);
+
+      streaming("chat", false, 600);
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  get(ExposureKinds.HTTP_ROUTE, "chat").get("spec", "rules", 0, "timeouts")
+                      == null);
+    }
+  }
+
+  @Test
   void switchingTheConfigurationRemovesTheChildrenItNoLongerUses() {
     String uid;
     try (TestOperator operator = start(Exposure.INGRESS)) {
@@ -338,6 +373,18 @@ class GatewayApiExposureIT {
         name,
         a -> {
           a.getSpec().setAccess(access);
+          return a;
+        });
+  }
+
+  private void streaming(String name, boolean enabled, Integer maxStreamSeconds) {
+    edit(
+        name,
+        a -> {
+          Streaming streaming = new Streaming();
+          streaming.setEnabled(enabled);
+          streaming.setMaxStreamSeconds(maxStreamSeconds);
+          a.getSpec().setStreaming(streaming);
           return a;
         });
   }
