@@ -217,15 +217,10 @@ class GatewayApiExposureIT {
   @Test
   void aStreamingAppsRouteLiftsTheRequestTimeoutOrBoundsItByTheStreamLifetime() {
     try (TestOperator operator = start(AuthImplementation.EXTERNAL_AUTH)) {
-      AiApp app = create("chat", Access.Token);
-      awaitChild(ExposureKinds.HTTP_ROUTE, "chat");
-      streaming("chat", true, null);
-      GenericKubernetesResource route =
-          await()
-              .atMost(WAIT)
-              .until(
-                  () -> get(ExposureKinds.HTTP_ROUTE, "chat"),
-                  r -> r.get("spec", "rules", 0, "timeouts") != null);
+      Streaming streaming = new Streaming();
+      streaming.setEnabled(true);
+      AiApp app = create("chat", Access.Token, streaming);
+      GenericKubernetesResource route = awaitChild(ExposureKinds.HTTP_ROUTE, "chat");
       // Accepted by the real CRD (duration pattern, CEL rules) with nothing left to default.
       assertThat(route.<Object>get("spec", "rules", 0, "timeouts"))
           .isEqualTo(Map.of("request", "0s"));
@@ -358,12 +353,17 @@ class GatewayApiExposureIT {
   }
 
   private AiApp create(String name, Access access) {
+    return create(name, access, null);
+  }
+
+  private AiApp create(String name, Access access, Streaming streaming) {
     AiApp app = new AiApp();
     app.getMetadata().setName(name);
     app.getMetadata().setNamespace(namespace);
     AiAppSpec spec = new AiAppSpec();
     spec.setImage("ovhcom/ai-deploy-hello-world");
     spec.setAccess(access);
+    spec.setStreaming(streaming);
     app.setSpec(spec);
     return client.resource(app).create();
   }

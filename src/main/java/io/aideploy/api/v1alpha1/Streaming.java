@@ -6,7 +6,6 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
-import io.fabric8.generator.annotation.ValidationRule;
 
 /**
  * An app that answers with Server-Sent Events or WebSockets: what its exposure must carry so that a
@@ -14,13 +13,6 @@ import io.fabric8.generator.annotation.ValidationRule;
  * token is checked only when a stream starts).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(
-    value = "!has(self.maxStreamSeconds) || self.idleTimeoutSeconds <= self.maxStreamSeconds",
-    message =
-        "spec.streaming.idleTimeoutSeconds must not be greater than"
-            + " spec.streaming.maxStreamSeconds",
-    fieldPath = ".idleTimeoutSeconds",
-    reason = "FieldValueInvalid")
 public class Streaming {
   /** A day: far above any stream a client waits on, and finite. */
   static final int MAX_SECONDS = 86_400;

@@ -63,7 +63,6 @@ class CrdValidationIT {
           streaming without enabled  | AiApp   | {image: nginx, streaming: {maxStreamSeconds: 60}}       | spec.streaming.enabled
           idle timeout 0             | AiApp   | {image: nginx, streaming: {enabled: true, idleTimeoutSeconds: 0}} | spec.streaming.idleTimeoutSeconds
           stream lifetime 0          | AiApp   | {image: nginx, streaming: {enabled: true, maxStreamSeconds: 0}} | spec.streaming.maxStreamSeconds
-          idle above lifetime        | AiApp   | {image: nginx, streaming: {enabled: true, idleTimeoutSeconds: 120, maxStreamSeconds: 60}} | spec.streaming.idleTimeoutSeconds must not be greater than spec.streaming.maxStreamSeconds
           missing role               | AiToken | {labelSelector: group=A}                                | spec.role
           unknown role               | AiToken | {role: Admin}                                           | spec.role
           expiresAt not a date       | AiToken | {role: Reader, expiresAt: tomorrow}                     | spec.expiresAt
