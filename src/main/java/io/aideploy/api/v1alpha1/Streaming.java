@@ -27,9 +27,10 @@ public class Streaming {
   @Min(1)
   @Max(MAX_SECONDS)
   @JsonPropertyDescription(
-      "Seconds a stream may stay open without a byte in either direction before the proxy"
-          + " closes it (ingress-nginx proxy-read-timeout and proxy-send-timeout); 1-86400,"
-          + " default 3600. A stream that keeps sending is not bounded by this.")
+      "Seconds a stream may stay open without a byte in either direction before ingress-nginx"
+          + " closes it (proxy-read-timeout and proxy-send-timeout; other proxies keep their own"
+          + " idle timeouts); 1-86400, default 3600. A stream that keeps sending is not bounded"
+          + " by this.")
   private Integer idleTimeoutSeconds = 3600;
 
   @Min(1)
