@@ -9,6 +9,7 @@ import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.AiAppSpec;
 import io.aideploy.api.v1alpha1.AppPhase;
 import io.aideploy.api.v1alpha1.Condition;
+import io.aideploy.api.v1alpha1.Streaming;
 import io.aideploy.app.dependent.ExposureKinds;
 import io.aideploy.config.Exposure;
 import io.aideploy.config.Exposure.AuthImplementation;
@@ -214,6 +215,35 @@ class GatewayApiExposureIT {
   }
 
   @Test
+  void aStreamingAppsRouteLiftsTheRequestTimeoutOrBoundsItByTheStreamLifetime() {
+    try (TestOperator operator = start(AuthImplementation.EXTERNAL_AUTH)) {
+      Streaming streaming = new Streaming();
+      streaming.setEnabled(true);
+      AiApp app = create("chat", Access.Token, streaming);
+      GenericKubernetesResource route = awaitChild(ExposureKinds.HTTP_ROUTE, "chat");
+      // Accepted by the real CRD (duration pattern, CEL rules) with nothing left to default.
+      assertThat(route.<Object>get("spec", "rules", 0, "timeouts"))
+          .isEqualTo(Map.of("request", "0s"));
+      assertUnchangedByAnotherReconcile(operator, app, route);
+
+      streaming("chat", true, 600);
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> get(ExposureKinds.HTTP_ROUTE, "chat").get("spec", "rules", 0, "timeouts"),
+              Map.of("request", "600s")::equals);
+
+      streaming("chat", false, 600);
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  get(ExposureKinds.HTTP_ROUTE, "chat").get("spec", "rules", 0, "timeouts")
+                      == null);
+    }
+  }
+
+  @Test
   void switchingTheConfigurationRemovesTheChildrenItNoLongerUses() {
     String uid;
     try (TestOperator operator = start(Exposure.INGRESS)) {
@@ -324,12 +354,17 @@ class GatewayApiExposureIT {
   }
 
   private AiApp create(String name, Access access) {
+    return create(name, access, null);
+  }
+
+  private AiApp create(String name, Access access, Streaming streaming) {
     AiApp app = new AiApp();
     app.getMetadata().setName(name);
     app.getMetadata().setNamespace(namespace);
     AiAppSpec spec = new AiAppSpec();
     spec.setImage("ovhcom/ai-deploy-hello-world");
     spec.setAccess(access);
+    spec.setStreaming(streaming);
     app.setSpec(spec);
     return client.resource(app).create();
   }
@@ -339,6 +374,18 @@ class GatewayApiExposureIT {
         name,
         a -> {
           a.getSpec().setAccess(access);
+          return a;
+        });
+  }
+
+  private void streaming(String name, boolean enabled, Integer maxStreamSeconds) {
+    edit(
+        name,
+        a -> {
+          Streaming streaming = new Streaming();
+          streaming.setEnabled(enabled);
+          streaming.setMaxStreamSeconds(maxStreamSeconds);
+          a.getSpec().setStreaming(streaming);
           return a;
         });
   }
