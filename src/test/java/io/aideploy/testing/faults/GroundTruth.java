@@ -155,6 +155,10 @@ public final class GroundTruth {
       return possibleGroups(from, to).stream().noneMatch(group::equals);
     }
 
+    String lastGroup() {
+      return eras.get(eras.size() - 1).group();
+    }
+
     /** The groups the app may have carried at some instant of [from, to]. */
     private List<String> possibleGroups(long from, long to) {
       List<String> groups = new ArrayList<>();
@@ -289,7 +293,10 @@ public final class GroundTruth {
     return graceAllows;
   }
 
-  /** Right refusals of a replaced value sent after its grace ended (and the gateway knew it). */
+  /**
+   * Right refusals of a replaced value sent after its grace ended (and the gateway knew it), for an
+   * app in the token's scope: refusals that the end of the grace alone accounts for.
+   */
   public synchronized long graceRefusals() {
     return graceRefusals;
   }
@@ -298,13 +305,21 @@ public final class GroundTruth {
 
   /**
    * A random request: a token (live, or deleted lately: its value must stay refused), one of its
-   * known values (the current one more often than not), and an app. Null before any value is known.
+   * known values (the current one more often than not), and an app. One time in ten, the value a
+   * grace period keeps working (or kept: its end is what is tested) for an app in its token's
+   * scope. Null before any value is known.
    */
   public synchronized Probe sample(List<String> sampledTokens) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     List<String> appNames = new ArrayList<>(apps.keySet());
     if (sampledTokens.isEmpty() || appNames.isEmpty()) {
       return null;
+    }
+    if (random.nextInt(10) == 0) {
+      Probe graced = gracedPrevious(sampledTokens, appNames, random);
+      if (graced != null) {
+        return graced;
+      }
     }
     TokenTruth token = tokens.get(sampledTokens.get(random.nextInt(sampledTokens.size())));
     if (token == null) {
@@ -314,15 +329,41 @@ public final class GroundTruth {
     if (known.isEmpty()) {
       return null;
     }
-    // The previous value one time in ten: it is the one a grace period keeps working.
-    int pick = random.nextInt(10);
     Era era =
-        pick < 7
+        random.nextInt(10) < 7
             ? known.get(known.size() - 1)
-            : pick == 7 && known.size() > 1
-                ? known.get(known.size() - 2)
-                : known.get(random.nextInt(known.size()));
+            : known.get(random.nextInt(known.size()));
     String app = appNames.get(random.nextInt(appNames.size()));
+    return new Probe(token.name, era.value, app, apps.get(app).uid);
+  }
+
+  /**
+   * The last value replaced with a grace of a token that has one, for an app last seen in the
+   * token's scope; null if none.
+   */
+  private Probe gracedPrevious(
+      List<String> sampledTokens, List<String> appNames, ThreadLocalRandom random) {
+    List<TokenTruth> graced = new ArrayList<>();
+    for (String name : sampledTokens) {
+      TokenTruth token = tokens.get(name);
+      int size = token == null ? 0 : token.eras.size();
+      if (size > 1
+          && token.eras.get(size - 2).graceUntil != null
+          && token.eras.get(size - 2).value != null) {
+        graced.add(token);
+      }
+    }
+    if (graced.isEmpty()) {
+      return null;
+    }
+    TokenTruth token = graced.get(random.nextInt(graced.size()));
+    List<String> inScope =
+        appNames.stream().filter(a -> apps.get(a).lastGroup().equals(token.group)).toList();
+    if (inScope.isEmpty()) {
+      return null;
+    }
+    String app = inScope.get(random.nextInt(inScope.size()));
+    Era era = token.eras.get(token.eras.size() - 2);
     return new Probe(token.name, era.value, app, apps.get(app).uid);
   }
 
@@ -391,7 +432,10 @@ public final class GroundTruth {
           ? Verdict.WRONG_ALLOW
           : shouldAllow ? Verdict.RIGHT_ALLOW : Verdict.TRANSITION;
     }
-    if (graceOver && !shouldAllow) {
+    // A refusal the end of the grace alone accounts for: the app in scope, the token unexpired.
+    if (graceOver
+        && !token.expiredAt(sentWall)
+        && app.inGroupThroughout(token.group, sentAt - grantSlack, answeredAt)) {
       graceRefusals++;
     }
     return shouldAllow ? Verdict.WRONG_DENY : mustRefuse ? Verdict.RIGHT_DENY : Verdict.TRANSITION;
