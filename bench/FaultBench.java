@@ -56,12 +56,7 @@ public class FaultBench {
       System.err.println("== " + fault + ", held " + hold.toSeconds() + " s");
       FaultReport report = fault.run(cluster, hold, after, false);
       rows.add(report.row());
-      if (report.wrongAllows() > 0) {
-        report.wrongAllowDetails().forEach(System.err::println);
-      }
-      System.err.printf(
-          "   regenerations nobody asked for %d, untouched tokens changed %s, duplicate Secrets %d%n",
-          report.spuriousRegenerations(), report.changedStableTokens(), report.duplicateSecrets());
+      printAudit(report);
     }
     System.out.println(FaultReport.header());
     rows.forEach(System.out::println);
@@ -103,7 +98,21 @@ public class FaultBench {
       System.out.println();
       System.out.println(FaultReport.header());
       System.out.println(report.row());
+      printAudit(report);
     }
+  }
+
+  /** What the table does not show: the audit of the values and how often the grace rule applied. */
+  static void printAudit(FaultReport report) {
+    report.wrongAllowDetails().forEach(System.err::println);
+    System.err.printf(
+        "   regenerations nobody asked for %d, untouched tokens changed %s, duplicate Secrets %d;"
+            + " previous values allowed within their grace %d, refused after it %d%n",
+        report.spuriousRegenerations(),
+        report.changedStableTokens(),
+        report.duplicateSecrets(),
+        report.graceAllows(),
+        report.graceRefusals());
   }
 
   /** Survivor, eden and old spaces in use after a full GC, whichever collector runs. */

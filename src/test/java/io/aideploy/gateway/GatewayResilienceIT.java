@@ -44,7 +44,9 @@ class GatewayResilienceIT {
     Route route = Route.to(cluster);
 
     Vertx vertx = Vertx.vertx();
-    TcpForwarder forwarder = null;
+    // The route leads nowhere (a port nothing listens on): every connection is dropped, and
+    // counted, so that the test knows the gateway tried and failed rather than had not tried yet.
+    TcpForwarder forwarder = route.openTo(TcpForwarder.freePort());
     try (KubernetesClient client = route.client()) {
       GatewayRuntime gateway =
           GatewayRuntime.start(
@@ -55,10 +57,13 @@ class GatewayResilienceIT {
               vertx,
               Duration.ofSeconds(2).toNanos());
       try {
-        Thread.sleep(3_000);
+        // Both informers' first lists and the first freshness read, and retries of them.
+        TcpForwarder nowhere = forwarder;
+        await().atMost(WAIT).until(() -> nowhere.accepted() >= 6);
         assertThat(gateway.isReady()).isFalse();
         assertThat(GatewayIT.auth(gateway.port(), uid(app), value).status()).isEqualTo(503);
 
+        forwarder.close();
         forwarder = route.open();
         await().atMost(WAIT).until(gateway::isReady);
         await()
@@ -153,6 +158,11 @@ class GatewayResilienceIT {
 
     TcpForwarder open() {
       return TcpForwarder.start(port, apiServer.getHost(), apiServer.getPort());
+    }
+
+    /** A route to {@code targetPort} on the API server's host instead. */
+    TcpForwarder openTo(int targetPort) {
+      return TcpForwarder.start(port, apiServer.getHost(), targetPort);
     }
 
     KubernetesClient client() {

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ReconcileLog implements Metrics {
   private final Map<String, Long> finishedAt = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> finished = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> events = new ConcurrentHashMap<>();
 
@@ -60,6 +61,15 @@ public final class ReconcileLog implements Metrics {
     return count == null ? 0 : count.get();
   }
 
+  /**
+   * How many reconciles of {@code resource} finished so far: for a wait on something other than the
+   * resource itself (a retry, a change of what it depends on), where its version does not move.
+   */
+  public int reconcilesOf(HasMetadata resource) {
+    AtomicInteger count = finished.get(key(resource));
+    return count == null ? 0 : count.get();
+  }
+
   /** How many reconciles of {@code resource} failed so far. */
   public int failuresOf(HasMetadata resource) {
     AtomicInteger count = failures.get(key(resource));
@@ -68,6 +78,7 @@ public final class ReconcileLog implements Metrics {
 
   @Override
   public void finishedReconciliation(HasMetadata resource, Map<String, Object> metadata) {
+    finished.computeIfAbsent(key(resource), k -> new AtomicInteger()).incrementAndGet();
     String version = resource.getMetadata().getResourceVersion();
     if (version != null) {
       // Resource versions are opaque to clients; on etcd they are its revisions, which grow.

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP forwarder on a fixed local port that tests start, stop or freeze, to make the API server
@@ -18,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class TcpForwarder implements AutoCloseable {
   private final ServerSocket server;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private final AtomicInteger accepted = new AtomicInteger();
   private volatile boolean frozen;
 
   private TcpForwarder(ServerSocket server, String targetHost, int targetPort) {
@@ -28,13 +30,20 @@ public final class TcpForwarder implements AutoCloseable {
               while (!server.isClosed()) {
                 try {
                   Socket client = server.accept();
-                  Socket upstream = new Socket(targetHost, targetPort);
+                  accepted.incrementAndGet();
+                  Socket upstream;
+                  try {
+                    upstream = new Socket(targetHost, targetPort);
+                  } catch (IOException e) {
+                    closeQuietly(client); // the target refused: so does the forwarder
+                    continue;
+                  }
                   sockets.add(client);
                   sockets.add(upstream);
                   pump(client, upstream);
                   pump(upstream, client);
                 } catch (IOException e) {
-                  // closed, or the target refused: the client sees a dropped connection
+                  // closed
                 }
               }
             },
@@ -53,6 +62,14 @@ public final class TcpForwarder implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * How many connections it accepted so far, forwarded or not: how often a client tried to reach
+   * the target through it.
+   */
+  public int accepted() {
+    return accepted.get();
   }
 
   /** A port that is free now (and, with luck, still free when the forwarder starts on it). */

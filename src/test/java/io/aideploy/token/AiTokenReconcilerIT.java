@@ -570,8 +570,12 @@ class AiTokenReconcilerIT {
       // The app side deletes the Deployment now that the token exists; it stays, terminating.
       watched(overlaps)
           .until(() -> deployment("early").getMetadata().getDeletionTimestamp() != null);
-      // Beyond a retry or two, the value is still held, and no Secret holds it.
-      watched(overlaps).pollDelay(Duration.ofSeconds(5)).until(() -> true);
+      // Three more reconciles of the token have finished: at least the last two started after
+      // the Deployment was seen terminating, a retry period (2 s) apart, so the operator's cache
+      // held it terminating. The value is still held, and no Secret holds it.
+      int reconciled = operator.reconciles().reconcilesOf(token("ops"));
+      watched(overlaps)
+          .until(() -> operator.reconciles().reconcilesOf(token("ops")) >= reconciled + 3);
       assertThat(deployment("early").getMetadata().getUid())
           .isEqualTo(deployment.getMetadata().getUid());
       assertThat(TokenSecrets.value(client.secrets().inNamespace(namespace).withName("ops").get()))

@@ -21,11 +21,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The churn driver: every {@code period} one change, in turn: regenerate a token, move an app to
- * the other label group, delete a token and create another, create a token that expires a few
- * seconds later. Each write that the API server answers is told to the {@link GroundTruth} with the
- * instant of its answer; a write that fails (the API server is away) is counted and skipped, and if
- * it was accepted after all, the {@link ClusterPoller} sees it.
+ * The churn driver: every {@code period} one change, in turn: regenerate a token (every other time
+ * with a grace period of {@link #GRACE} for the previous value, as {@code aideploy token regenerate
+ * --grace} asks for it), move an app to the other label group, delete a token and create another,
+ * create a token that expires a few seconds later. Each write that the API server answers is told
+ * to the {@link GroundTruth} with the instant of its answer; a write that fails (the API server is
+ * away) is counted and skipped, and if it was accepted after all, the {@link ClusterPoller} sees
+ * it.
  *
  * <p>Two tokens, {@code stable-a} and {@code stable-b}, are never touched: their values must come
  * through every fault unchanged.
@@ -37,6 +39,12 @@ public final class Churn implements AutoCloseable {
   private static final int REGENERATED = 4;
   private static final int KEPT_DEAD = 4;
   private static final Duration EXPIRES_AFTER = Duration.ofSeconds(4);
+
+  /**
+   * The grace a graced regeneration gives the previous value: shorter than the time until the same
+   * token is regenerated again, so that its end, not the next regeneration, is what stops it.
+   */
+  static final String GRACE = "3s";
 
   private final KubernetesClient client;
   private final String namespace;
@@ -107,7 +115,7 @@ public final class Churn implements AutoCloseable {
       long started = System.nanoTime();
       try {
         switch ((int) (step++ % 4)) {
-          case 0 -> regenerate("regen-" + (step / 4) % REGENERATED);
+          case 0 -> regenerate((step / 4) % REGENERATED, (step / 4 / REGENERATED) % 2 == 0);
           case 1 -> moveApp("app-" + (step / 4) % APPS);
           case 2 -> cycleToken();
           default -> createExpiring();
@@ -155,18 +163,27 @@ public final class Churn implements AutoCloseable {
     client.resource(token).create();
   }
 
-  private void regenerate(String name) {
+  /**
+   * Asks for a new value of {@code regen-<index>}; with {@code grace}, the request carries the
+   * grace annotation, and without, removes it (as the CLI does), so each token alternates between
+   * both.
+   */
+  private void regenerate(long index, boolean grace) {
     client
         .resources(AiToken.class)
         .inNamespace(namespace)
-        .withName(name)
+        .withName("regen-" + index)
         .patch(
             PatchContext.of(PatchType.JSON_MERGE),
             "{\"metadata\":{\"annotations\":{\""
                 + AiToken.REGENERATE_ANNOTATION
                 + "\":\"churn-"
                 + step
-                + "\"}}}");
+                + "\",\""
+                + AiToken.REGENERATE_GRACE_ANNOTATION
+                + "\":"
+                + (grace ? "\"" + GRACE + "\"" : "null")
+                + "}}}");
   }
 
   private void moveApp(String name) {

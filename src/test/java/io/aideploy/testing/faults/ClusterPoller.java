@@ -70,6 +70,8 @@ final class ClusterPoller implements AutoCloseable {
           name,
           status == null ? null : status.getTokenHash(),
           status == null ? null : status.getRegenerateRequest(),
+          status == null ? null : status.getPreviousTokenHash(),
+          status == null ? null : status.getPreviousValueValidUntil(),
           token.getMetadata().getDeletionTimestamp() != null,
           at);
     }

@@ -14,6 +14,8 @@ import java.util.List;
  * @param unavailable 503 answers
  * @param noAnswer connections refused, timeouts
  * @param recovery from the heal to the last 503 / no answer / wrong deny
+ * @param graceAllows right allows of a replaced value within its grace period
+ * @param graceRefusals right refusals of a replaced value sent after its grace period ended
  * @param spuriousRegenerations new values nobody asked for (restarts, failovers: must be 0)
  * @param changedStableTokens tokens never touched whose value or hash changed (must be none)
  * @param duplicateSecrets token Secrets beyond one per AiToken (must be 0)
@@ -35,6 +37,8 @@ public record FaultReport(
     Duration recovery,
     long changes,
     long failedWrites,
+    long graceAllows,
+    long graceRefusals,
     int spuriousRegenerations,
     List<String> spuriousDetails,
     List<String> changedStableTokens,

@@ -408,6 +408,8 @@ public final class FaultScenario implements AutoCloseable {
             tally.recovery(),
             churn.changes(),
             churn.failedWrites(),
+            truth.graceAllows(),
+            truth.graceRefusals(),
             truth.spuriousRegenerations(),
             truth.spuriousDetails(),
             changed,

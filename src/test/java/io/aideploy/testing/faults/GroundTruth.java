@@ -23,15 +23,21 @@ import java.util.concurrent.ThreadLocalRandom;
  * <ul>
  *   <li>A request <b>must be refused</b> when, at the instant it was sent, (a) its value was
  *       replaced (regenerated) or its token deleted at least {@link #REVOCATION_BOUND} earlier, or
- *       (b) the token's {@code expiresAt} had passed (the gateway checks expiry itself, on its own
- *       clock: no bound), or (c) the app's labels were out of the token's selector for the whole of
- *       the {@link #REVOCATION_BOUND} before it. An allow then is a <b>wrong allow</b>. The bound
- *       is the product's promise: a gateway that has not heard from the API server for 10 s stops
- *       deciding (503), and one that hears from it gets the change through its watch at once.
+ *       (a') its value was replaced with a grace period ({@code status.previousValueValidUntil})
+ *       that had ended by the wall clock, and the gateway knew it: it had allowed a newer value of
+ *       the token before, or the replacement was {@link #REVOCATION_BOUND} old (a gateway that has
+ *       not seen the regeneration still holds the old value as current, within the staleness
+ *       bound), or (b) the token's {@code expiresAt} had passed (the gateway checks expiry itself,
+ *       on its own clock: no bound), or (c) the app's labels were out of the token's selector for
+ *       the whole of the {@link #REVOCATION_BOUND} before it. An allow then is a <b>wrong
+ *       allow</b>. The bound is the product's promise: a gateway that has not heard from the API
+ *       server for 10 s stops deciding (503), and one that hears from it gets the change through
+ *       its watch at once.
  *   <li>A request <b>should be allowed</b> when its value had been published (the token's status
- *       carried its hash) at least {@link #GRANT_SLACK} before it was sent, was still current, the
- *       token unexpired and undeleted when the answer came, and the app in the token's scope for
- *       that whole time. A 401/403/429 then is a <b>wrong deny</b>.
+ *       carried its hash) at least {@link #GRANT_SLACK} before it was sent, was still current or in
+ *       its grace period (the answer came before {@code previousValueValidUntil}), the token
+ *       unexpired and undeleted when the answer came, and the app in the token's scope for that
+ *       whole time. A 401/403/429 then is a <b>wrong deny</b>.
  *   <li>Anything else is a transition: either answer is right. A 503 is never a wrong allow nor a
  *       wrong deny: it is counted as unavailable.
  * </ul>
@@ -47,12 +53,21 @@ public final class GroundTruth {
 
   private static final long NEVER = Long.MAX_VALUE;
 
-  /** One value of a token, from its publication until it is replaced. */
+  /** One value of a token, from its publication until it is replaced (and its grace ends). */
   private static final class Era {
     final String hash;
     final long from;
     long replacedAt = NEVER;
     String value;
+
+    /**
+     * The wall-clock end of the grace its replacement gave it (the status's {@code
+     * previousValueValidUntil} when it became the previous value); null: none.
+     */
+    Instant graceUntil;
+
+    /** When the gateway's first allow of this value was answered: it had published this era. */
+    long firstAllowedAt = NEVER;
 
     Era(String hash, long from) {
       this.hash = hash;
@@ -84,8 +99,29 @@ public final class GroundTruth {
       return eras.stream().filter(e -> value.equals(e.value)).findFirst().orElseThrow();
     }
 
+    /**
+     * When the value stopped working at once: its replacement without grace, the replacement of its
+     * successor during its grace (one previous value only), or the token's deletion.
+     */
     long revokedAt(Era era) {
-      return Math.min(era.replacedAt, deletedAt);
+      long ended = era.replacedAt;
+      if (era.graceUntil != null) {
+        int next = eras.indexOf(era) + 1;
+        ended = next < eras.size() ? eras.get(next).replacedAt : NEVER;
+      }
+      return Math.min(ended, deletedAt);
+    }
+
+    /**
+     * From when the gateway must apply the end of {@code era}'s grace: once it has shown it holds a
+     * newer value (allowed one), or when the replacement is as old as the staleness bound.
+     */
+    long graceKnownFrom(Era era, long bound) {
+      long known = era.replacedAt == NEVER ? NEVER : era.replacedAt + bound;
+      for (Era later : eras.subList(eras.indexOf(era) + 1, eras.size())) {
+        known = Math.min(known, later.firstAllowedAt);
+      }
+      return known;
     }
 
     boolean expiredAt(Instant wall) {
@@ -119,6 +155,10 @@ public final class GroundTruth {
       return possibleGroups(from, to).stream().noneMatch(group::equals);
     }
 
+    String lastGroup() {
+      return eras.get(eras.size() - 1).group();
+    }
+
     /** The groups the app may have carried at some instant of [from, to]. */
     private List<String> possibleGroups(long from, long to) {
       List<String> groups = new ArrayList<>();
@@ -140,6 +180,8 @@ public final class GroundTruth {
   private final long revocationBound = REVOCATION_BOUND.toNanos();
   private final long grantSlack = GRANT_SLACK.toNanos();
   private int spuriousRegenerations;
+  private long graceAllows;
+  private long graceRefusals;
   private final List<String> spuriousDetails = new ArrayList<>();
 
   // --- what the API server accepted ------------------------------------------------------------
@@ -174,10 +216,17 @@ public final class GroundTruth {
 
   /**
    * The token's status as listed at {@code at}: a new hash opens a new era and ends the previous
-   * one. A new hash without a new regenerate request is a regeneration nobody asked for.
+   * one, with the grace the status gives it ({@code previousHash} and {@code previousValidUntil},
+   * null without). A new hash without a new regenerate request is a regeneration nobody asked for.
    */
   public synchronized void tokenStatus(
-      String token, String hash, String regenerateRequest, boolean deleting, long at) {
+      String token,
+      String hash,
+      String regenerateRequest,
+      String previousHash,
+      String previousValidUntil,
+      boolean deleting,
+      long at) {
     TokenTruth truth = tokens.get(token);
     if (truth == null) {
       return;
@@ -197,6 +246,9 @@ public final class GroundTruth {
         spuriousDetails.add(token + " got a new value without a regenerate request");
       }
       current.replacedAt = Math.min(current.replacedAt, at);
+      if (current.hash.equals(previousHash) && previousValidUntil != null) {
+        current.graceUntil = Instant.parse(previousValidUntil);
+      }
       truth.eras.add(new Era(hash, at));
     }
     truth.regenerateRequest = regenerateRequest;
@@ -236,17 +288,38 @@ public final class GroundTruth {
     return List.copyOf(spuriousDetails);
   }
 
+  /** Right allows of a replaced value within its grace period: the rule was exercised. */
+  public synchronized long graceAllows() {
+    return graceAllows;
+  }
+
+  /**
+   * Right refusals of a replaced value sent after its grace ended (and the gateway knew it), for an
+   * app in the token's scope: refusals that the end of the grace alone accounts for.
+   */
+  public synchronized long graceRefusals() {
+    return graceRefusals;
+  }
+
   // --- what to ask -----------------------------------------------------------------------------
 
   /**
    * A random request: a token (live, or deleted lately: its value must stay refused), one of its
-   * known values (the current one more often than not), and an app. Null before any value is known.
+   * known values (the current one more often than not), and an app. One time in ten, the value a
+   * grace period keeps working (or kept: its end is what is tested) for an app in its token's
+   * scope. Null before any value is known.
    */
   public synchronized Probe sample(List<String> sampledTokens) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     List<String> appNames = new ArrayList<>(apps.keySet());
     if (sampledTokens.isEmpty() || appNames.isEmpty()) {
       return null;
+    }
+    if (random.nextInt(10) == 0) {
+      Probe graced = gracedPrevious(sampledTokens, appNames, random);
+      if (graced != null) {
+        return graced;
+      }
     }
     TokenTruth token = tokens.get(sampledTokens.get(random.nextInt(sampledTokens.size())));
     if (token == null) {
@@ -261,6 +334,36 @@ public final class GroundTruth {
             ? known.get(known.size() - 1)
             : known.get(random.nextInt(known.size()));
     String app = appNames.get(random.nextInt(appNames.size()));
+    return new Probe(token.name, era.value, app, apps.get(app).uid);
+  }
+
+  /**
+   * The last value replaced with a grace of a token that has one, for an app last seen in the
+   * token's scope; null if none.
+   */
+  private Probe gracedPrevious(
+      List<String> sampledTokens, List<String> appNames, ThreadLocalRandom random) {
+    List<TokenTruth> graced = new ArrayList<>();
+    for (String name : sampledTokens) {
+      TokenTruth token = tokens.get(name);
+      int size = token == null ? 0 : token.eras.size();
+      if (size > 1
+          && token.eras.get(size - 2).graceUntil != null
+          && token.eras.get(size - 2).value != null) {
+        graced.add(token);
+      }
+    }
+    if (graced.isEmpty()) {
+      return null;
+    }
+    TokenTruth token = graced.get(random.nextInt(graced.size()));
+    List<String> inScope =
+        appNames.stream().filter(a -> apps.get(a).lastGroup().equals(token.group)).toList();
+    if (inScope.isEmpty()) {
+      return null;
+    }
+    String app = inScope.get(random.nextInt(inScope.size()));
+    Era era = token.eras.get(token.eras.size() - 2);
     return new Probe(token.name, era.value, app, apps.get(app).uid);
   }
 
@@ -302,21 +405,44 @@ public final class GroundTruth {
     AppTruth app = apps.get(probe.app());
     Era era = token.eraOf(probe.value());
     long revokedAt = token.revokedAt(era);
+    // Sent at or after the deadline, so decided after it, by the same clock: no margin needed.
+    // Sent before it but answered after it: in flight across the deadline, either answer is right.
+    boolean graceOver =
+        era.graceUntil != null
+            && !sentWall.isBefore(era.graceUntil)
+            && token.graceKnownFrom(era, revocationBound) <= sentAt;
     boolean mustRefuse =
         (revokedAt != NEVER && revokedAt + revocationBound <= sentAt)
+            || graceOver
             || token.expiredAt(sentWall)
             || app.outOfGroupThroughout(token.group, sentAt - revocationBound, sentAt);
+    boolean inGrace = era.graceUntil != null && answeredWall.isBefore(era.graceUntil);
     boolean shouldAllow =
         era.from + grantSlack <= sentAt
             && revokedAt > answeredAt
+            && (era.replacedAt > answeredAt || inGrace)
             && !token.expiredAt(answeredWall)
             && app.inGroupThroughout(token.group, sentAt - grantSlack, answeredAt);
     if (allowed) {
+      era.firstAllowedAt = Math.min(era.firstAllowedAt, answeredAt);
+      if (shouldAllow && !mustRefuse && era.graceUntil != null) {
+        graceAllows++;
+      }
       return mustRefuse
           ? Verdict.WRONG_ALLOW
           : shouldAllow ? Verdict.RIGHT_ALLOW : Verdict.TRANSITION;
     }
+    // A refusal the end of the grace alone accounts for: the app in scope, the token unexpired.
+    if (graceOver
+        && !token.expiredAt(sentWall)
+        && app.inGroupThroughout(token.group, sentAt - grantSlack, answeredAt)) {
+      graceRefusals++;
+    }
     return shouldAllow ? Verdict.WRONG_DENY : mustRefuse ? Verdict.RIGHT_DENY : Verdict.TRANSITION;
+  }
+
+  private static String since(long sentAt, long at) {
+    return at == NEVER ? "never" : Duration.ofNanos(sentAt - at).toString();
   }
 
   /** Why an allow was wrong, without the value: for the test's failure message. */
@@ -335,8 +461,8 @@ public final class GroundTruth {
     }
     return String.format(
         "token %s (value %s, era %d of %d, group %s, expiresAt %s) for app %s (%s), sent at %s:"
-            + " value revoked %s"
-            + " before; the app's group changes, relative to the sending:%s",
+            + " value revoked %s before, grace until %s (gateway knew from %s before);"
+            + " the app's group changes, relative to the sending:%s",
         token.name,
         TokenValue.prefix(probe.value()),
         token.eras.indexOf(era) + 1,
@@ -347,6 +473,8 @@ public final class GroundTruth {
         probe.appUid(),
         sentWall,
         revokedAt == NEVER ? "never" : Duration.ofNanos(sentAt - revokedAt),
+        era.graceUntil,
+        era.graceUntil == null ? "-" : since(sentAt, token.graceKnownFrom(era, revocationBound)),
         labels);
   }
 }
