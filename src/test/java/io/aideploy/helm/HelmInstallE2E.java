@@ -345,7 +345,10 @@ class HelmInstallE2E {
       for (Process process : processes) {
         process.destroy();
         if (!process.waitFor(15, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor();
+          // SIGKILL cannot be ignored; the bound only turns a kernel-level hang into a failure.
+          assertThat(process.destroyForcibly().waitFor(30, TimeUnit.SECONDS))
+              .as("process %s gone after SIGKILL", process.pid())
+              .isTrue();
         }
       }
     }
