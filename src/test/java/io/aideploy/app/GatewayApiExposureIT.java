@@ -44,6 +44,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalControlPlane.class)
 class GatewayApiExposureIT {
+  /** The client headers every generated external-auth configuration passes to the gateway. */
+  private static final List<String> AUTH_HEADERS =
+      List.of(
+          "Authorization",
+          "Cookie",
+          "Accept",
+          "Origin",
+          "Access-Control-Request-Method",
+          "X-HTTP-Method-Override",
+          "X-HTTP-Method",
+          "X-Method-Override");
+
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Exposure.ParentGateway PARENT =
       new Exposure.ParentGateway("edge", "public", "https");
@@ -103,7 +115,7 @@ class GatewayApiExposureIT {
                   "trustForwardHeader",
                   false,
                   "authRequestHeaders",
-                  List.of("Authorization", "Cookie", "Accept"),
+                  AUTH_HEADERS,
                   "authResponseHeaders",
                   List.of("X-Aideploy-Token", "X-Aideploy-Role"),
                   "maxResponseBodySize",
@@ -160,7 +172,7 @@ class GatewayApiExposureIT {
                       "headersToBackend",
                       List.of("X-Aideploy-Token", "X-Aideploy-Role")),
                   "headersToExtAuth",
-                  List.of("Authorization", "Cookie", "Accept"),
+                  AUTH_HEADERS,
                   "failOpen",
                   false));
 
@@ -198,7 +210,7 @@ class GatewayApiExposureIT {
                               "path",
                               "/auth/envoy",
                               "allowedHeaders",
-                              List.of("Authorization", "Cookie", "Accept"),
+                              AUTH_HEADERS,
                               "allowedResponseHeaders",
                               List.of("X-Aideploy-Token", "X-Aideploy-Role"))))));
 

@@ -133,6 +133,11 @@ public class AiAppSpec {
       "Optional HTTP readiness probe; without it a replica is ready once started.")
   private Probe probe;
 
+  @JsonPropertyDescription(
+      "Optional: web origins whose CORS preflights reach the app without a token. Absent: every"
+          + " request needs a token, preflights included.")
+  private Cors cors;
+
   public String getImage() {
     return image;
   }
@@ -219,5 +224,13 @@ public class AiAppSpec {
 
   public void setProbe(Probe probe) {
     this.probe = probe;
+  }
+
+  public Cors getCors() {
+    return cors;
+  }
+
+  public void setCors(Cors cors) {
+    this.cors = cors;
   }
 }
