@@ -70,6 +70,14 @@ class AppRun extends AppCommand.AppSubcommand {
       description = "An environment variable with a literal value (repeatable).")
   Map<String, String> env = new LinkedHashMap<>();
 
+  @Option(
+      names = "--cors-origin",
+      paramLabel = "<origin>",
+      description =
+          "A web origin whose CORS preflights reach the app without a token, e.g."
+              + " https://ui.example.com (repeatable; spec.cors.allowedOrigins).")
+  List<String> corsOrigins = new ArrayList<>();
+
   @Mixin WaitOptions waiting;
   @Mixin OutputOptions output;
 
@@ -128,7 +136,8 @@ class AppRun extends AppCommand.AppSubcommand {
               resources,
               scale == null ? null : scale.replicas(),
               autoscaling,
-              variables.isEmpty() ? null : variables)
+              variables.isEmpty() ? null : variables,
+              corsOrigins.isEmpty() ? null : corsOrigins)
           .checked();
     } catch (RefusedRequest e) {
       throw CliException.usage(e.getMessage());

@@ -12,6 +12,7 @@ import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.AiAppSpec;
 import io.aideploy.api.v1alpha1.AppResources;
 import io.aideploy.api.v1alpha1.Autoscaling;
+import io.aideploy.api.v1alpha1.Cors;
 import io.aideploy.labels.ReservedLabels;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -39,7 +40,8 @@ public record NewAppRequest(
     Resources resources,
     Integer replicas,
     Scaling autoscaling,
-    List<Env> env) {
+    List<Env> env,
+    List<String> corsOrigins) {
 
   /** Largest accepted body; an AiApp with every list full is far smaller. */
   public static final int MAX_BYTES = 64 * 1024;
@@ -122,6 +124,10 @@ public record NewAppRequest(
         }
       }
     }
+    if (corsOrigins != null && corsOrigins.contains(null)) {
+      throw new RefusedRequest(
+          422, "corsOrigins: each item must be an origin, e.g. \"https://ui.example.com\"");
+    }
     return this;
   }
 
@@ -163,6 +169,11 @@ public record NewAppRequest(
     }
     if (env != null) {
       spec.setEnv(env.stream().map(e -> new EnvVar(e.name(), e.value(), null)).toList());
+    }
+    if (corsOrigins != null) {
+      Cors cors = new Cors();
+      cors.setAllowedOrigins(corsOrigins);
+      spec.setCors(cors);
     }
     app.setSpec(spec);
     return app;

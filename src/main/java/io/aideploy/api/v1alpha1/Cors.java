@@ -16,7 +16,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Cors {
   static final int MAX_ORIGINS = 16;
-  static final int MAX_ORIGIN = 262; // "https://" + a 253-character host + ":65535"
+  static final int MAX_ORIGIN = 267; // "https://" + a 253-character host + ":65535"
 
   /**
    * {@code scheme://host[:port]}: http or https, a lower-case DNS name or IPv4 address without a
@@ -40,14 +40,14 @@ public class Cors {
   @ValidationRule(
       value = "self.all(o, self.exists_one(p, p == o))",
       message = "spec.cors.allowedOrigins: each origin may be listed once",
-      reason = "FieldValueDuplicate")
+      reason = "FieldValueInvalid")
   @JsonPropertyDescription(
       "Origins whose CORS preflights reach the app without a token: an OPTIONS request with an"
           + " Origin header equal to one of these and an Access-Control-Request-Method header is"
           + " let through so that the app answers it; every other request still needs a token."
           + " Each entry is scheme://host[:port] exactly as a browser sends it in Origin: http or"
           + " https, lower case, no default port, no path, no trailing slash or dot, no wildcard,"
-          + " e.g. https://ui.example.com. 1-16 entries of at most 262 characters.")
+          + " e.g. https://ui.example.com. 1-16 entries of at most 267 characters.")
   private List<@Size(max = MAX_ORIGIN) @Pattern(ORIGIN_PATTERN) String> allowedOrigins;
 
   public List<String> getAllowedOrigins() {
