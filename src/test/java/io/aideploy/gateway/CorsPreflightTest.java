@@ -23,11 +23,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Which requests count as a CORS preflight from a listed origin, and what the core decides. */
 class CorsPreflightTest {
   private static final Set<String> LISTED =
-      Set.of("https://ui.example.com", "http://localhost:3000");
+      Set.of("https://ui.example.com", "http://kiosk.localhost:3000");
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"https://ui.example.com", "http://localhost:3000", "HTTPS://UI.Example.COM"})
+      strings = {"https://ui.example.com", "http://kiosk.localhost:3000", "HTTPS://UI.Example.COM"})
   void theListedOriginsMatchWithRfc6454sCaseRules(String origin) {
     assertThat(CorsPreflight.matches(origin, LISTED)).isTrue();
   }
@@ -51,12 +51,12 @@ class CorsPreflightTest {
         "http://ui.example.com",
         "https://evil.ui.example.com",
         "https://ui.example.com.evil.example",
-        "http://localhost:3001",
-        "http://localhost",
+        "http://kiosk.localhost:3001",
+        "http://kiosk.localhost",
         "https://ui.example.com\t",
         // U+212A KELVIN SIGN: Java's equalsIgnoreCase takes it for a k; RFC 6454 folds ASCII only.
-        "https://ui.example.\u212Aom",
-        "https://ui.examp\u0130e.com"
+        "http://\u212Aiosk.localhost:3000",
+        "https://u\u0130.example.com"
       })
   void anythingElseIsNotAListedOrigin(String origin) {
     assertThat(CorsPreflight.matches(origin, LISTED)).as(origin).isFalse();

@@ -172,7 +172,9 @@ class ExtAuthRequestIT {
     // written object lets Origin and Access-Control-Request-Method through, and a method override
     // still disqualifies it because the object lets that through too.
     client
-        .resource(secret)
+        .resources(AiApp.class)
+        .inNamespace(ns)
+        .withName("secret")
         .edit(
             app -> {
               Cors cors = new Cors();
