@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
           + " gateway, in the token's namespace, with the token's equality labels (needs an"
           + " Operator token)."
     })
-class AppRun extends AppCommand.AppSubcommand {
+class AppRun extends AppSubcommand {
   @Parameters(
       paramLabel = "<image>",
       description = "Container image, e.g. ovhcom/ai-deploy-hello-world.")

@@ -330,7 +330,8 @@ class GatewayApiExposureIT {
   }
 
   private TestOperator start(Exposure exposure) {
-    Settings settings = TestOperator.settingsWatching(namespace).withExposure(exposure);
+    Settings settings =
+        TestOperator.settingsWatching(namespace).toBuilder().exposure(exposure).build();
     return TestOperator.start(client, settings);
   }
 

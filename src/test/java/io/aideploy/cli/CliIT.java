@@ -65,7 +65,7 @@ class CliIT {
     gateway =
         GatewayRuntime.start(
             client,
-            TestOperator.settings().withFailedAuthLimit(10_000),
+            TestOperator.settings().toBuilder().failedAuthLimit(10_000).build(),
             new SimpleMeterRegistry(),
             Clock.systemUTC(),
             vertx);

@@ -195,12 +195,13 @@ class ExtAuthRequestIT {
   }
 
   private static Settings settings(String ns, AuthImplementation auth) {
-    return TestOperator.settingsWatching(ns)
-        .withExposure(
+    return TestOperator.settingsWatching(ns).toBuilder()
+        .exposure(
             Exposure.gatewayApi(
                 new Exposure.ParentGateway("edge", "public", null),
                 auth,
-                Exposure.ServiceAddress.of(TestOperator.GATEWAY_URL)));
+                Exposure.ServiceAddress.of(TestOperator.GATEWAY_URL)))
+        .build();
   }
 
   /** The object that carries the auth configuration: the SecurityPolicy, or the HTTPRoute. */
