@@ -68,7 +68,7 @@ class CorsPreflightIT {
     gateway =
         GatewayRuntime.start(
             client,
-            TestOperator.settings().withFailedAuthLimit(10_000).withGrpcPort(0),
+            TestOperator.settings().toBuilder().failedAuthLimit(10_000).grpcPort(0).build(),
             registry,
             Clock.systemUTC(),
             vertx);
