@@ -85,6 +85,14 @@ class AppRun extends AppSubcommand {
               + " (1-86400).")
   Integer maxStreamSeconds;
 
+  @Option(
+      names = "--cors-origin",
+      paramLabel = "<origin>",
+      description =
+          "A web origin whose CORS preflights reach the app without a token, e.g."
+              + " https://ui.example.com (repeatable; spec.cors.allowedOrigins).")
+  List<String> corsOrigins = new ArrayList<>();
+
   @Mixin WaitOptions waiting;
   @Mixin OutputOptions output;
 
@@ -147,7 +155,8 @@ class AppRun extends AppSubcommand {
               scale == null ? null : scale.replicas(),
               autoscaling,
               variables.isEmpty() ? null : variables,
-              streaming ? new NewAppRequest.Stream(true, null, maxStreamSeconds) : null)
+              streaming ? new NewAppRequest.Stream(true, null, maxStreamSeconds) : null,
+              corsOrigins.isEmpty() ? null : corsOrigins)
           .checked();
     } catch (RefusedRequest e) {
       throw CliException.usage(e.getMessage());

@@ -2,13 +2,20 @@ package io.aideploy.gateway;
 
 import io.aideploy.api.v1alpha1.Access;
 import io.aideploy.api.v1alpha1.AiApp;
+import io.aideploy.api.v1alpha1.AiAppSpec;
+import io.aideploy.api.v1alpha1.Cors;
 import io.aideploy.labels.ReservedLabels;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What the gateway knows of an AiApp: its id (uid), where it lives, the labels that count for
  * access (reserved ones forced from the uid) and whether it needs a token.
  *
+ * @param corsOrigins the origins whose CORS preflights need no token ({@code spec.cors})
  * @param resource the cached AiApp itself, for the lifecycle API's answers; never modified
  */
 record AppEntry(
@@ -17,6 +24,7 @@ record AppEntry(
     String name,
     Map<String, String> labels,
     Access access,
+    Set<String> corsOrigins,
     AiApp resource) {
 
   static AppEntry from(AiApp app) {
@@ -30,6 +38,22 @@ record AppEntry(
         app.getMetadata().getName(),
         Map.copyOf(ReservedLabels.effective(app)),
         access,
+        corsOrigins(spec),
         app);
+  }
+
+  /**
+   * The origins of {@code spec.cors}. The CRD's pattern admits them in lower case only; folding
+   * again costs nothing and keeps an object written before that rule from matching nothing.
+   */
+  private static Set<String> corsOrigins(AiAppSpec spec) {
+    Cors cors = spec == null ? null : spec.getCors();
+    if (cors == null || cors.getAllowedOrigins() == null) {
+      return Set.of();
+    }
+    return cors.getAllowedOrigins().stream()
+        .filter(Objects::nonNull)
+        .map(origin -> origin.toLowerCase(Locale.ROOT))
+        .collect(Collectors.toUnmodifiableSet());
   }
 }

@@ -24,6 +24,12 @@ interface AuthCheck {
   /** The session cookie's value, or null; a cookie header that does not parse counts as none. */
   String sessionCookie();
 
+  /**
+   * The browser's method as the proxy itself reports it, or null when it does not (or its sources
+   * disagree): what a CORS preflight is recognised by.
+   */
+  String method();
+
   /** The browser's method and request-target, or null when the proxy does not say. */
   ProxyAdapter.BrowserRequest browserRequest();
 

@@ -66,7 +66,7 @@ final class AuthEndpoint {
       // Only browsers need the browser's request (ticket, sign-out): not read for bearer calls.
       browser = authorization == null ? check.browserRequest() : null;
       credential = Credential.of(authorization, ticket(browser), check::sessionCookie);
-      decision = gateway.authorizer().authorize(located, credential);
+      decision = gateway.authorizer().authorize(located, credential, new CorsPreflight(check));
       if (!decision.allowed() && credential instanceof Credential.Ticket) {
         // A stale ticket (a bookmark, the back button) must not hide a good session.
         String cookie = check.sessionCookie();

@@ -22,6 +22,14 @@ final class Authorizer {
 
   /** The {@code /auth} decision for a located app and a credential. */
   Decision authorize(AppLocator.Located located, Credential credential) {
+    return authorize(located, credential, CorsPreflight.NONE);
+  }
+
+  /**
+   * The {@code /auth} decision, where a credential-less request may also be a CORS preflight from
+   * an origin the app lists.
+   */
+  Decision authorize(AppLocator.Located located, Credential credential, CorsPreflight preflight) {
     if (!index.isSynced()) {
       return Decision.of(Outcome.UNAVAILABLE, Reason.NOT_SYNCED, located.appId());
     }
@@ -34,6 +42,9 @@ final class Authorizer {
     }
     if (app.access() == Access.Public) {
       return Decision.of(Outcome.ALLOW, Reason.PUBLIC_APP, app.id());
+    }
+    if (credential instanceof Credential.None && preflight.from(app.corsOrigins())) {
+      return Decision.of(Outcome.ALLOW, Reason.CORS_PREFLIGHT, app.id());
     }
     Decision authenticated = authenticate(credential, app.id());
     if (!authenticated.allowed()) {

@@ -16,7 +16,10 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 final class CachedFields {
   private CachedFields() {}
 
-  /** What {@link AppEntry} and {@link AppView} read: identity, labels, image, state, access. */
+  /**
+   * What {@link AppEntry} and {@link AppView} read: identity, labels, image, state, access, CORS
+   * origins.
+   */
   static AiApp app(AiApp app) {
     AiApp kept = new AiApp();
     kept.setMetadata(metadata(app.getMetadata()));
@@ -31,6 +34,7 @@ final class CachedFields {
       keptSpec.setImage(spec.getImage());
       keptSpec.setState(spec.getState());
       keptSpec.setAccess(spec.getAccess());
+      keptSpec.setCors(spec.getCors());
       kept.setSpec(keptSpec);
     }
     AiAppStatus status = app.getStatus();

@@ -25,6 +25,11 @@ final class EnvoyAdapter implements ProxyAdapter {
   }
 
   @Override
+  public String method(HttpServerRequest request) {
+    return request.method().name(); // Envoy's check request has the browser's method
+  }
+
+  @Override
   public BrowserRequest browserRequest(HttpServerRequest request) {
     return browserRequest(request.method().name(), request.uri().substring(ENVOY_PREFIX.length()));
   }

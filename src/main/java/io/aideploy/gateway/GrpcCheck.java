@@ -93,6 +93,12 @@ final class GrpcCheck implements AuthCheck {
   }
 
   @Override
+  public String method() {
+    String method = http.getMethod();
+    return method.isEmpty() ? null : method;
+  }
+
+  @Override
   public ProxyAdapter.BrowserRequest browserRequest() {
     String method = http.getMethod();
     return EnvoyAdapter.browserRequest(method.isEmpty() ? "GET" : method, http.getPath());

@@ -43,6 +43,11 @@ final class HttpCheck implements AuthCheck {
   }
 
   @Override
+  public String method() {
+    return proxy.method(request);
+  }
+
+  @Override
   public ProxyAdapter.BrowserRequest browserRequest() {
     return proxy.browserRequest(request);
   }

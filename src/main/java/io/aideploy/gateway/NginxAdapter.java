@@ -27,6 +27,22 @@ final class NginxAdapter implements ProxyAdapter {
         : AppLocator.Located.MALFORMED;
   }
 
+  /**
+   * ingress-nginx sets {@code X-Original-Method} and passes a client's {@code X-Forwarded-Method}
+   * on; Traefik's ingress-nginx provider sets {@code X-Forwarded-Method} and passes a client's
+   * {@code X-Original-Method} on. Which proxy called is not known here, so each of the two that is
+   * present must say the same: a client can then only add a constraint, never choose the method.
+   */
+  @Override
+  public String method(HttpServerRequest request) {
+    String original = RequestContext.header(request, "X-Original-Method");
+    String forwarded = RequestContext.header(request, "X-Forwarded-Method");
+    if (original == null || forwarded == null) {
+      return original == null ? forwarded : original;
+    }
+    return original.equals(forwarded) ? original : null;
+  }
+
   @Override
   public BrowserRequest browserRequest(HttpServerRequest request) {
     String url = RequestContext.header(request, "X-Original-URL");

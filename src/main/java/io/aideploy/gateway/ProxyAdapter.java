@@ -39,6 +39,12 @@ interface ProxyAdapter {
   AppLocator.Located app(HttpServerRequest request, AppLocator locator);
 
   /**
+   * The browser's method from the source this proxy sets itself, or null when there is none or two
+   * sources disagree. Never a header the client could have written in the proxy's place.
+   */
+  String method(HttpServerRequest request);
+
+  /**
    * What the browser asked the proxy for: its method and request-target (path and query), or null
    * when this proxy does not say. Used only for the sign-in hand-off and sign-out, never to choose
    * the app.

@@ -6,6 +6,7 @@ import java.util.Locale;
 enum Reason {
   TOKEN_OK,
   PUBLIC_APP,
+  CORS_PREFLIGHT,
   NO_TOKEN,
   MALFORMED_TOKEN,
   UNKNOWN_TOKEN,

@@ -28,6 +28,11 @@ final class TraefikAdapter implements ProxyAdapter {
   }
 
   @Override
+  public String method(HttpServerRequest request) {
+    return RequestContext.header(request, "X-Forwarded-Method");
+  }
+
+  @Override
   public BrowserRequest browserRequest(HttpServerRequest request) {
     String uri = RequestContext.header(request, "X-Forwarded-Uri");
     String method = RequestContext.header(request, "X-Forwarded-Method");

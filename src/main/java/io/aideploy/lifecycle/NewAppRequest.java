@@ -12,6 +12,7 @@ import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.AiAppSpec;
 import io.aideploy.api.v1alpha1.AppResources;
 import io.aideploy.api.v1alpha1.Autoscaling;
+import io.aideploy.api.v1alpha1.Cors;
 import io.aideploy.api.v1alpha1.Streaming;
 import io.aideploy.labels.ReservedLabels;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -41,7 +42,8 @@ public record NewAppRequest(
     Integer replicas,
     Scaling autoscaling,
     List<Env> env,
-    Stream streaming) {
+    Stream streaming,
+    List<String> corsOrigins) {
 
   /** Largest accepted body; an AiApp with every list full is far smaller. */
   public static final int MAX_BYTES = 64 * 1024;
@@ -131,6 +133,10 @@ public record NewAppRequest(
       throw new RefusedRequest(
           422, "streaming.enabled is required, e.g. {\"streaming\": {\"enabled\": true}}");
     }
+    if (corsOrigins != null && corsOrigins.contains(null)) {
+      throw new RefusedRequest(
+          422, "corsOrigins: each item must be an origin, e.g. \"https://ui.example.com\"");
+    }
     return this;
   }
 
@@ -181,6 +187,11 @@ public record NewAppRequest(
       }
       wanted.setMaxStreamSeconds(streaming.maxStreamSeconds());
       spec.setStreaming(wanted);
+    }
+    if (corsOrigins != null) {
+      Cors cors = new Cors();
+      cors.setAllowedOrigins(corsOrigins);
+      spec.setCors(cors);
     }
     app.setSpec(spec);
     return app;

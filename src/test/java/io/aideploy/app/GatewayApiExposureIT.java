@@ -45,6 +45,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalControlPlane.class)
 class GatewayApiExposureIT {
+  /** The client headers every generated external-auth configuration passes to the gateway. */
+  private static final List<String> AUTH_HEADERS =
+      List.of(
+          "Authorization",
+          "Cookie",
+          "Accept",
+          "Origin",
+          "Access-Control-Request-Method",
+          "X-HTTP-Method-Override",
+          "X-HTTP-Method",
+          "X-Method-Override");
+
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Exposure.ParentGateway PARENT =
       new Exposure.ParentGateway("edge", "public", "https");
@@ -104,7 +116,7 @@ class GatewayApiExposureIT {
                   "trustForwardHeader",
                   false,
                   "authRequestHeaders",
-                  List.of("Authorization", "Cookie", "Accept"),
+                  AUTH_HEADERS,
                   "authResponseHeaders",
                   List.of("X-Aideploy-Token", "X-Aideploy-Role"),
                   "maxResponseBodySize",
@@ -161,7 +173,7 @@ class GatewayApiExposureIT {
                       "headersToBackend",
                       List.of("X-Aideploy-Token", "X-Aideploy-Role")),
                   "headersToExtAuth",
-                  List.of("Authorization", "Cookie", "Accept"),
+                  AUTH_HEADERS,
                   "failOpen",
                   false));
 
@@ -199,7 +211,7 @@ class GatewayApiExposureIT {
                               "path",
                               "/auth/envoy",
                               "allowedHeaders",
-                              List.of("Authorization", "Cookie", "Accept"),
+                              AUTH_HEADERS,
                               "allowedResponseHeaders",
                               List.of("X-Aideploy-Token", "X-Aideploy-Role"))))));
 

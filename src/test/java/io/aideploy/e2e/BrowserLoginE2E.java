@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,8 +69,11 @@ class BrowserLoginE2E {
     browser = chromium(stack);
   }
 
-  /** Headless Debian chromium; Selenium Manager never downloads anything. */
-  static WebDriver chromium(IngressStack stack) throws Exception {
+  /**
+   * Headless Debian chromium; Selenium Manager never downloads anything. {@code moreHostRules}
+   * ({@code MAP host address}) resolve hosts other than the apps'.
+   */
+  static WebDriver chromium(IngressStack stack, String... moreHostRules) throws Exception {
     System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
     ChromeOptions options = new ChromeOptions();
     options.setBinary("/usr/bin/chromium");
@@ -84,7 +89,8 @@ class BrowserLoginE2E {
         "--ignore-certificate-errors",
         "--window-size=900,700",
         "--user-data-dir=" + Files.createTempDirectory(stack.dir, "chromium"),
-        stack.hostResolverRules());
+        stack.hostResolverRules()
+            + Arrays.stream(moreHostRules).map(rule -> ", " + rule).collect(Collectors.joining()));
     ChromeDriverService service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())

@@ -3,6 +3,7 @@ package io.aideploy.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.aideploy.crypto.TokenValue;
 import io.aideploy.testing.LocalControlPlane;
@@ -116,6 +117,9 @@ final class IngressStack implements AutoCloseable {
           upstreamCookiesByHost
               .computeIfAbsent(host == null ? "" : host, h -> new CopyOnWriteArrayList<>())
               .add(String.valueOf(exchange.getRequestHeaders().getFirst("Cookie")));
+          if (answersCors(exchange)) {
+            return;
+          }
           byte[] body = "Hello, World!\n".getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
           exchange.sendResponseHeaders(200, body.length);
@@ -158,6 +162,30 @@ final class IngressStack implements AutoCloseable {
                         "http://127.0.0.1:" + managementPort + "/readyz")
                     .stdout()
                     .equals("200"));
+  }
+
+  /**
+   * CORS as an app that handles it itself would: any origin that asks is allowed, so that whatever
+   * refuses a cross-origin call in a test is the gateway, never the app. A preflight (OPTIONS with
+   * Access-Control-Request-Method) is answered here with 204; true when it was.
+   */
+  private static boolean answersCors(HttpExchange exchange) throws IOException {
+    String origin = exchange.getRequestHeaders().getFirst("Origin");
+    if (origin == null) {
+      return false;
+    }
+    var headers = exchange.getResponseHeaders();
+    headers.add("Access-Control-Allow-Origin", origin);
+    headers.add("Vary", "Origin");
+    if (!exchange.getRequestMethod().equals("OPTIONS")
+        || exchange.getRequestHeaders().getFirst("Access-Control-Request-Method") == null) {
+      return false;
+    }
+    headers.add("Access-Control-Allow-Methods", "GET, POST");
+    headers.add("Access-Control-Allow-Headers", "authorization, content-type");
+    exchange.sendResponseHeaders(204, -1);
+    exchange.close();
+    return true;
   }
 
   /** Applies YAML into the test namespace with kubectl. */

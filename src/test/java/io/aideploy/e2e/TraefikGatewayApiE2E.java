@@ -169,7 +169,15 @@ class TraefikGatewayApiE2E {
     assertThat(forwardAuth.path("trustForwardHeader").asBoolean()).isFalse();
     assertThat(forwardAuth.path("authRequestHeaders"))
         .extracting(JsonNode::asText)
-        .containsExactly("Authorization", "Cookie", "Accept");
+        .containsExactly(
+            "Authorization",
+            "Cookie",
+            "Accept",
+            "Origin",
+            "Access-Control-Request-Method",
+            "X-HTTP-Method-Override",
+            "X-HTTP-Method",
+            "X-Method-Override");
     assertThat(forwardAuth.path("authResponseHeaders"))
         .extracting(JsonNode::asText)
         .containsExactly("X-Aideploy-Token", "X-Aideploy-Role");

@@ -13,6 +13,7 @@ import io.aideploy.api.v1alpha1.AppPhase;
 import io.aideploy.api.v1alpha1.AppResources;
 import io.aideploy.api.v1alpha1.AppState;
 import io.aideploy.api.v1alpha1.Condition;
+import io.aideploy.api.v1alpha1.Cors;
 import io.aideploy.api.v1alpha1.Probe;
 import io.aideploy.api.v1alpha1.Role;
 import io.aideploy.api.v1alpha1.TokenPhase;
@@ -167,6 +168,7 @@ class CachedFieldsTest {
                 "image",
                 "state",
                 "access",
+                "cors",
                 // dropped
                 "port",
                 "command",
@@ -239,6 +241,9 @@ class CachedFieldsTest {
     Probe probe = new Probe();
     probe.setPath("/" + MEGABYTE);
     spec.setProbe(probe);
+    Cors cors = new Cors();
+    cors.setAllowedOrigins(List.of("https://ui.example.com"));
+    spec.setCors(cors);
     app.setSpec(spec);
     AiAppStatus status = new AiAppStatus();
     status.setAppId("uid-1");

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.aideploy.api.v1alpha1.Access;
 import io.aideploy.api.v1alpha1.AiApp;
+import io.aideploy.api.v1alpha1.Cors;
 import io.aideploy.api.v1alpha1.Role;
 import io.aideploy.config.Exposure;
 import io.aideploy.config.Exposure.AuthImplementation;
@@ -166,6 +167,31 @@ class ExtAuthRequestIT {
                     "Host: " + openHost)
                 .status())
         .isEqualTo(400);
+
+    // CORS (docs/apps.md): once the app lists an origin, its preflight passes only because the
+    // written object lets Origin and Access-Control-Request-Method through, and a method override
+    // still disqualifies it because the object lets that through too.
+    client
+        .resources(AiApp.class)
+        .inNamespace(ns)
+        .withName("secret")
+        .edit(
+            app -> {
+              Cors cors = new Cors();
+              cors.setAllowedOrigins(List.of("https://ui.example.com"));
+              app.getSpec().setCors(cors);
+              return app;
+            });
+    String origin = "Origin: https://ui.example.com";
+    String acrm = "Access-Control-Request-Method: POST";
+    await()
+        .atMost(WAIT)
+        .until(() -> config.check("OPTIONS", host, "/v1/predict", origin, acrm).status() == 200);
+    assertThat(
+            config
+                .check("OPTIONS", host, "/v1/predict", origin, acrm, "X-HTTP-Method-Override: PUT")
+                .status())
+        .isEqualTo(401);
   }
 
   private static Settings settings(String ns, AuthImplementation auth) {

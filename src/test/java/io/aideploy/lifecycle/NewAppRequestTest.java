@@ -64,6 +64,19 @@ class NewAppRequestTest {
   }
 
   @Test
+  void corsOriginsBecomeSpecCorsAndTheirAbsenceNone() {
+    AiApp app =
+        parse("{\"image\": \"x\", \"corsOrigins\": [\"https://ui.example.com\"]}")
+            .toAiApp("ns", Map.of());
+    assertThat(app.getSpec().getCors().getAllowedOrigins())
+        .containsExactly("https://ui.example.com");
+    assertThat(parse("{\"image\": \"x\"}").toAiApp("ns", Map.of()).getSpec().getCors()).isNull();
+    // The API server judges each origin (the CRD's pattern and rules); a null is not one.
+    refused("{\"image\":\"x\",\"corsOrigins\":[null]}", 422, "corsOrigins");
+    refused("{\"image\":\"x\",\"corsOrigins\":\"https://ui.example.com\"}", 400, "corsOrigins");
+  }
+
+  @Test
   void nothingBeyondLiteralValuesReachesTheSpec() {
     refused(
         "{\"image\":\"x\",\"env\":[{\"name\":\"K\",\"valueFrom\":{\"secretKeyRef\":{\"name\":\"s\",\"key\":\"k\"}}}]}",

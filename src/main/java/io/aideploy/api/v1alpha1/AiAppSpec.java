@@ -138,6 +138,11 @@ public class AiAppSpec {
           + " them and keeps them open; see docs/apps.md for what each proxy enforces.")
   private Streaming streaming;
 
+  @JsonPropertyDescription(
+      "Optional: web origins whose CORS preflights reach the app without a token. Absent: every"
+          + " request needs a token, preflights included.")
+  private Cors cors;
+
   public String getImage() {
     return image;
   }
@@ -232,5 +237,13 @@ public class AiAppSpec {
 
   public void setStreaming(Streaming streaming) {
     this.streaming = streaming;
+  }
+
+  public Cors getCors() {
+    return cors;
+  }
+
+  public void setCors(Cors cors) {
+    this.cors = cors;
   }
 }

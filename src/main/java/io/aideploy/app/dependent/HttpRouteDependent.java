@@ -25,8 +25,22 @@ public class HttpRouteDependent extends GenericChildDependent {
   /** The gateway's endpoint for proxies that append the original path (Envoy ext_authz). */
   public static final String ENVOY_AUTH_PATH = "/auth/envoy";
 
-  /** Headers the gateway reads besides Authorization: the session cookie, HTML or not. */
-  static final List<String> AUTH_REQUEST_HEADERS = List.of("Authorization", "Cookie", "Accept");
+  /**
+   * Client headers the check must see: the token, the session cookie, HTML or not; for apps that
+   * list CORS origins, what makes a preflight (Origin, Access-Control-Request-Method) and the
+   * method overrides that disqualify one (an app honouring them would take the OPTIONS for another
+   * method).
+   */
+  static final List<String> AUTH_REQUEST_HEADERS =
+      List.of(
+          "Authorization",
+          "Cookie",
+          "Accept",
+          "Origin",
+          "Access-Control-Request-Method",
+          "X-HTTP-Method-Override",
+          "X-HTTP-Method",
+          "X-Method-Override");
 
   /** Headers the gateway answers with, copied onto the request to the app. */
   static final List<String> AUTH_RESPONSE_HEADERS = List.of("X-Aideploy-Token", "X-Aideploy-Role");

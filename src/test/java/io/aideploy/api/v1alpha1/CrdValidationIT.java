@@ -63,6 +63,22 @@ class CrdValidationIT {
           streaming without enabled  | AiApp   | {image: nginx, streaming: {maxStreamSeconds: 60}}       | spec.streaming.enabled
           idle timeout 0             | AiApp   | {image: nginx, streaming: {enabled: true, idleTimeoutSeconds: 0}} | spec.streaming.idleTimeoutSeconds
           stream lifetime 0          | AiApp   | {image: nginx, streaming: {enabled: true, maxStreamSeconds: 0}} | spec.streaming.maxStreamSeconds
+          cors without origins       | AiApp   | {image: nginx, cors: {}}                                | spec.cors.allowedOrigins
+          cors with no origin        | AiApp   | {image: nginx, cors: {allowedOrigins: []}}              | spec.cors.allowedOrigins
+          cors wildcard origin       | AiApp   | {image: nginx, cors: {allowedOrigins: ['*']}}           | spec.cors.allowedOrigins[0]
+          cors wildcard subdomain    | AiApp   | {image: nginx, cors: {allowedOrigins: ['https://*.example.com']}}| spec.cors.allowedOrigins[0]
+          cors null origin           | AiApp   | {image: nginx, cors: {allowedOrigins: ['null']}}        | spec.cors.allowedOrigins[0]
+          cors origin with a path    | AiApp   | {image: nginx, cors: {allowedOrigins: ['https://ui.example.com/app']}}| spec.cors.allowedOrigins[0]
+          cors trailing slash        | AiApp   | {image: nginx, cors: {allowedOrigins: ['https://ui.example.com/']}}| spec.cors.allowedOrigins[0]
+          cors trailing dot          | AiApp   | {image: nginx, cors: {allowedOrigins: ['https://ui.example.com.']}}| spec.cors.allowedOrigins[0]
+          cors upper case            | AiApp   | {image: nginx, cors: {allowedOrigins: ['https://UI.example.com']}}| spec.cors.allowedOrigins[0]
+          cors userinfo              | AiApp   | {image: nginx, cors: {allowedOrigins: ['https://me@ui.example.com']}}| spec.cors.allowedOrigins[0]
+          cors other scheme          | AiApp   | {image: nginx, cors: {allowedOrigins: ['ftp://ui.example.com']}}| spec.cors.allowedOrigins[0]
+          cors port 0                | AiApp   | {image: nginx, cors: {allowedOrigins: ['https://ui.example.com:0']}}| spec.cors.allowedOrigins[0]
+          cors port 65536            | AiApp   | {image: nginx, cors: {allowedOrigins: ['https://ui.example.com:65536']}}| spec.cors.allowedOrigins[0]
+          cors default https port    | AiApp   | {image: nginx, cors: {allowedOrigins: ['https://ui.example.com:443']}}| leave out the default port
+          cors default http port     | AiApp   | {image: nginx, cors: {allowedOrigins: ['http://ui.example.com:80']}}| leave out the default port
+          cors origin twice          | AiApp   | {image: nginx, cors: {allowedOrigins: ['https://a.example', 'https://a.example']}}| each origin may be listed once
           missing role               | AiToken | {labelSelector: group=A}                                | spec.role
           unknown role               | AiToken | {role: Admin}                                           | spec.role
           expiresAt not a date       | AiToken | {role: Reader, expiresAt: tomorrow}                     | spec.expiresAt
@@ -134,6 +150,11 @@ class CrdValidationIT {
             image("probe", Map.of("path", "/" + chars(1024))),
             "spec.probe.path",
             "Too long"),
+        app(
+            "17 CORS origins",
+            image("cors", Map.of("allowedOrigins", origins(17))),
+            "spec.cors.allowedOrigins",
+            "Too many"),
         app("1001 replicas", image("replicas", 1001), "spec.replicas", "1000"),
         app(
             "idle timeout of a day and a second",
@@ -206,6 +227,28 @@ class CrdValidationIT {
     scaled.put("image", "nginx");
     scaled.put("autoscaling", Map.of("minReplicas", 1000, "maxReplicas", 1000));
     client.resource(typed(AiApp.class, generic("AiApp", "at-limits-scaled", scaled))).create();
+  }
+
+  @Test
+  void acceptsCorsOriginsAtTheirLimits(KubernetesClient client) {
+    List<String> origins = new ArrayList<>(origins(13));
+    origins.add("http://localhost:65535");
+    origins.add("https://10.0.0.1:8443");
+    // 8 + a 253-character name of 63-character labels + 6 = 267 characters.
+    String label = chars(63);
+    origins.add("https://" + String.join(".", label, label, label, chars(61)) + ":65535");
+    AiApp app =
+        client
+            .resource(
+                typed(
+                    AiApp.class,
+                    generic(
+                        "AiApp",
+                        "cors-at-limits",
+                        image("cors", Map.of("allowedOrigins", origins)))))
+            .create();
+    assertThat(app.getSpec().getCors().getAllowedOrigins()).hasSize(16).contains(origins.get(15));
+    assertThat(origins.get(15)).hasSize(Cors.MAX_ORIGIN);
   }
 
   @Test
@@ -409,6 +452,11 @@ class CrdValidationIT {
   /** A valid app spec (image nginx) with one more field. */
   private static Map<String, Object> image(String field, Object value) {
     return Map.of("image", "nginx", field, value);
+  }
+
+  /** {@code count} distinct valid origins. */
+  private static List<String> origins(int count) {
+    return IntStream.range(0, count).mapToObj(i -> "https://ui" + i + ".example.com").toList();
   }
 
   private static String chars(int length) {
