@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 
 /**
  * The parts of AiApps and AiTokens that the gateway keeps. Every replica caches every app and token
- * in the cluster, so anything it does not read (env, command, args, probe, annotations,
+ * in the cluster, so anything it does not read (env, command, args, probe, streaming, annotations,
  * managedFields, descriptions, conditions) is dropped as it arrives rather than held for the life
  * of the process. Pure: the objects given are not modified, and trimming twice is trimming once.
  */

@@ -177,7 +177,8 @@ class CachedFieldsTest {
                 "resources",
                 "replicas",
                 "autoscaling",
-                "probe"));
+                "probe",
+                "streaming"));
     assertThat(properties(AiAppStatus.class))
         .isEqualTo(
             Set.of(
