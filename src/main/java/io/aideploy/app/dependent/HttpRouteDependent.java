@@ -93,7 +93,7 @@ public class HttpRouteDependent extends GenericChildDependent {
                       "name",
                       childName(app))));
       case EXTERNAL_AUTH -> Optional.of(externalAuth(settings));
-      case ENVOY_GATEWAY -> Optional.empty();
+      case ENVOY_GATEWAY, ISTIO -> Optional.empty();
     };
   }
 
