@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.aideploy.api.v1alpha1.Access;
 import io.aideploy.api.v1alpha1.AiApp;
-import io.aideploy.api.v1alpha1.AiAppSpec;
 import io.aideploy.api.v1alpha1.AppPhase;
 import io.aideploy.api.v1alpha1.Condition;
 import io.aideploy.app.dependent.ExposureKinds;
@@ -24,14 +23,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GroupVersionKindPlural;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -50,6 +46,7 @@ class GatewayApiExposureIT {
 
   private KubernetesClient client;
   private String namespace;
+  private AppEdits apps;
 
   @BeforeEach
   void setUp(KubernetesClient kubernetes) {
@@ -60,6 +57,7 @@ class GatewayApiExposureIT {
         ProxyCrds.TRAEFIK_MIDDLEWARES,
         ProxyCrds.ENVOY_SECURITY_POLICIES);
     namespace = TestNamespaces.create(client, "gwapi");
+    apps = new AppEdits(client, namespace);
   }
 
   @Test
@@ -323,43 +321,15 @@ class GatewayApiExposureIT {
   }
 
   private AiApp create(String name, Access access) {
-    AiApp app = new AiApp();
-    app.getMetadata().setName(name);
-    app.getMetadata().setNamespace(namespace);
-    AiAppSpec spec = new AiAppSpec();
-    spec.setImage("ovhcom/ai-deploy-hello-world");
-    spec.setAccess(access);
-    app.setSpec(spec);
-    return client.resource(app).create();
+    return apps.create(name, access);
   }
 
   private void setAccess(String name, Access access) {
-    edit(
-        name,
-        a -> {
-          a.getSpec().setAccess(access);
-          return a;
-        });
+    apps.setAccess(name, access);
   }
 
-  /** Changes an annotation of the app: a reconcile that changes nothing its children should be. */
   private AiApp poke(String name) {
-    return edit(
-        name,
-        a -> {
-          a.getMetadata().getAnnotations().put("test/poke", UUID.randomUUID().toString());
-          return a;
-        });
-  }
-
-  /** Edits the app, retrying when the edit races with the operator's own writes. */
-  private AiApp edit(String name, UnaryOperator<AiApp> change) {
-    return await()
-        .atMost(WAIT)
-        .ignoreExceptionsInstanceOf(KubernetesClientException.class)
-        .until(
-            () -> client.resources(AiApp.class).inNamespace(namespace).withName(name).edit(change),
-            java.util.Objects::nonNull);
+    return apps.poke(name);
   }
 
   /**

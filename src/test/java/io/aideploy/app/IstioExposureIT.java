@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.aideploy.api.v1alpha1.Access;
 import io.aideploy.api.v1alpha1.AiApp;
-import io.aideploy.api.v1alpha1.AiAppSpec;
 import io.aideploy.api.v1alpha1.Condition;
 import io.aideploy.app.dependent.ExposureKinds;
 import io.aideploy.config.Exposure;
@@ -19,14 +18,12 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GroupVersionKindPlural;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -44,6 +41,7 @@ class IstioExposureIT {
 
   private KubernetesClient client;
   private String namespace;
+  private AppEdits apps;
   private String edge;
 
   @BeforeEach
@@ -51,6 +49,7 @@ class IstioExposureIT {
     client = kubernetes;
     ProxyCrds.install(client, ProxyCrds.HTTP_ROUTES, ProxyCrds.ISTIO_AUTHORIZATION_POLICIES);
     namespace = TestNamespaces.create(client, "istio");
+    apps = new AppEdits(client, namespace);
     edge = TestNamespaces.create(client, "edge");
   }
 
@@ -207,41 +206,15 @@ class IstioExposureIT {
   }
 
   private AiApp create(String name, Access access) {
-    AiApp app = new AiApp();
-    app.getMetadata().setName(name);
-    app.getMetadata().setNamespace(namespace);
-    AiAppSpec spec = new AiAppSpec();
-    spec.setImage("ovhcom/ai-deploy-hello-world");
-    spec.setAccess(access);
-    app.setSpec(spec);
-    return client.resource(app).create();
+    return apps.create(name, access);
   }
 
   private void setAccess(String name, Access access) {
-    edit(
-        name,
-        a -> {
-          a.getSpec().setAccess(access);
-          return a;
-        });
+    apps.setAccess(name, access);
   }
 
   private AiApp poke(String name) {
-    return edit(
-        name,
-        a -> {
-          a.getMetadata().getAnnotations().put("test/poke", UUID.randomUUID().toString());
-          return a;
-        });
-  }
-
-  private AiApp edit(String name, UnaryOperator<AiApp> change) {
-    return await()
-        .atMost(WAIT)
-        .ignoreExceptionsInstanceOf(KubernetesClientException.class)
-        .until(
-            () -> client.resources(AiApp.class).inNamespace(namespace).withName(name).edit(change),
-            Objects::nonNull);
+    return apps.poke(name);
   }
 
   private GenericKubernetesResource awaitRoute(String name) {
