@@ -310,6 +310,45 @@ class GatewayApiExposureIT {
     }
   }
 
+  @Test
+  void theChartsSignInRouteIsAcceptedByTheRealCrd() {
+    LocalControlPlane.CommandResult rendered =
+        Helm.required()
+            .run(
+                "template",
+                "aideploy",
+                Helm.required().chart().toString(),
+                "-n",
+                namespace,
+                "--show-only",
+                "templates/gateway-route.yaml",
+                "--set",
+                "gateway.ingress.enabled=true",
+                "--set",
+                "settings.exposure.mode=gateway-api",
+                "--set",
+                "settings.exposure.gatewayApi.parent.namespace=edge",
+                "--set",
+                "settings.exposure.gatewayApi.parent.name=public",
+                "--set",
+                "settings.exposure.gatewayApi.parent.sectionName=https",
+                "--set",
+                "settings.exposure.gatewayApi.auth=istio");
+    assertThat(rendered.exitCode()).as(rendered.output()).isZero();
+    HasMetadata route =
+        client
+            .load(new java.io.ByteArrayInputStream(rendered.output().getBytes(UTF_8)))
+            .items()
+            .get(0);
+    assertThat(route.getKind()).isEqualTo("HTTPRoute");
+    HasMetadata applied = client.resource(route).forceConflicts().serverSideApply();
+    // Every default written out: what the API server stored is what the chart rendered.
+    var serialization = client.getKubernetesSerialization();
+    assertThat(serialization.convertValue(applied, Map.class).get("spec"))
+        .isEqualTo(serialization.convertValue(route, Map.class).get("spec"));
+    client.resource(applied).delete();
+  }
+
   private TestOperator start(AuthImplementation auth) {
     return start(
         Exposure.gatewayApi(PARENT, auth, Exposure.ServiceAddress.of(TestOperator.GATEWAY_URL)));
