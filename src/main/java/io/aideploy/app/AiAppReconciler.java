@@ -20,9 +20,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -42,9 +39,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -54,9 +49,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns an AiApp into its Deployment, Service, exposure (Ingress, or HTTPRoute and auth attachment,
- * see {@link AppExposure}) and (when autoscaling) HPA, enforces its reserved labels, and reports
- * its phase. The workflow is invoked explicitly so that the settings can be handed to the
- * dependents first.
+ * see {@link AppExposure}) and (when autoscaling) HPA, enforces its reserved labels ({@link
+ * ReservedLabelStamp}), and reports its phase. The workflow is invoked explicitly so that the
+ * settings can be handed to the dependents first.
  */
 @ControllerConfiguration(
     name = AiAppReconciler.NAME,
@@ -82,6 +77,7 @@ public class AiAppReconciler implements Reconciler<AiApp> {
 
   private final Settings settings;
   private final EventRecorder events;
+  private final ReservedLabelStamp reservedLabels;
   private final Clock clock;
   private InformerEventSource<AiToken, AiApp> tokens;
   private InformerEventSource<Secret, AiApp> tokenSecrets;
@@ -90,6 +86,7 @@ public class AiAppReconciler implements Reconciler<AiApp> {
   public AiAppReconciler(Settings settings, EventRecorder events, Clock clock) {
     this.settings = settings;
     this.events = events;
+    this.reservedLabels = new ReservedLabelStamp(events);
     this.clock = clock;
   }
 
@@ -165,7 +162,7 @@ public class AiAppReconciler implements Reconciler<AiApp> {
 
   @Override
   public UpdateControl<AiApp> reconcile(AiApp resource, Context<AiApp> context) {
-    AiApp app = enforceReservedLabels(resource, context);
+    AiApp app = reservedLabels.enforce(resource, context.getClient());
     String namespace = app.getMetadata().getNamespace();
     List<TokenSecretReferences.Reference> toTokens =
         TokenSecretReferences.toTokenSecrets(
@@ -300,50 +297,6 @@ public class AiAppReconciler implements Reconciler<AiApp> {
     events.warning(app, "ReconcileError", message);
     app.setStatus(AppStatusCalculator.withError(app, message, now()));
     return ErrorStatusUpdateControl.patchStatus(app);
-  }
-
-  /**
-   * Overwrites user values under ovh/ on the AiApp itself (its children get them from desired);
-   * returns the app as it now is.
-   */
-  private AiApp enforceReservedLabels(AiApp app, Context<AiApp> context) {
-    String uid = app.getMetadata().getUid();
-    List<String> wrong = ReservedLabels.violations(app.getMetadata().getLabels(), uid);
-    if (wrong.isEmpty()) {
-      return app;
-    }
-    Map<String, String> patch = new HashMap<>();
-    for (String key : wrong) {
-      patch.put(key, null); // null removes the key in a JSON merge patch
-    }
-    patch.put(ReservedLabels.ID, uid);
-    patch.put(ReservedLabels.TYPE, ReservedLabels.APP_TYPE);
-    String json = Serialization.asJson(Map.of("metadata", Map.of("labels", patch)));
-    // resource(app), not withName(name): fabric8 would GET the app first just to learn its name.
-    AiApp patched =
-        context.getClient().resource(app).patch(PatchContext.of(PatchType.JSON_MERGE), json);
-    boolean firstStamp =
-        app.getMetadata().getLabels() == null
-            || wrong.stream().allMatch(k -> !app.getMetadata().getLabels().containsKey(k));
-    String message =
-        "Set reserved labels "
-            + ReservedLabels.ID
-            + "="
-            + uid
-            + " and "
-            + ReservedLabels.TYPE
-            + "="
-            + ReservedLabels.APP_TYPE;
-    if (firstStamp) {
-      log.info("{}", message);
-    } else {
-      log.warn("overwrote user values of reserved labels {}", wrong);
-      events.warning(
-          app,
-          "ReservedLabelsEnforced",
-          "Labels under ovh/ are reserved; overwrote " + String.join(", ", wrong) + ". " + message);
-    }
-    return patched;
   }
 
   private void reportChanges(AiApp app, AppContext.Changes changes) {

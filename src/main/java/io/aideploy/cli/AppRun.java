@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
           + " gateway, in the token's namespace, with the token's equality labels (needs an"
           + " Operator token)."
     })
-class AppRun extends AppCommand.AppSubcommand {
+class AppRun extends AppSubcommand {
   @Parameters(
       paramLabel = "<image>",
       description = "Container image, e.g. ovhcom/ai-deploy-hello-world.")
@@ -70,6 +70,21 @@ class AppRun extends AppCommand.AppSubcommand {
       description = "An environment variable with a literal value (repeatable).")
   Map<String, String> env = new LinkedHashMap<>();
 
+  @Option(
+      names = "--streaming",
+      description =
+          "The app streams (Server-Sent Events, WebSockets): no proxy buffering, long idle"
+              + " timeouts (spec.streaming).")
+  boolean streaming;
+
+  @Option(
+      names = "--max-stream-seconds",
+      paramLabel = "<seconds>",
+      description =
+          "With --streaming: the longest a stream may last, where the proxy can bound it"
+              + " (1-86400).")
+  Integer maxStreamSeconds;
+
   @Mixin WaitOptions waiting;
   @Mixin OutputOptions output;
 
@@ -108,6 +123,9 @@ class AppRun extends AppCommand.AppSubcommand {
     if (scale != null && scale.replicas() == null && scale.maxReplicas() == null) {
       throw CliException.usage("--min needs --max: autoscaling needs its upper bound");
     }
+    if (maxStreamSeconds != null && !streaming) {
+      throw CliException.usage("--max-stream-seconds needs --streaming");
+    }
     List<NewAppRequest.Env> variables = new ArrayList<>();
     env.forEach((key, value) -> variables.add(new NewAppRequest.Env(key, value)));
     NewAppRequest.Resources resources =
@@ -128,7 +146,8 @@ class AppRun extends AppCommand.AppSubcommand {
               resources,
               scale == null ? null : scale.replicas(),
               autoscaling,
-              variables.isEmpty() ? null : variables)
+              variables.isEmpty() ? null : variables,
+              streaming ? new NewAppRequest.Stream(true, null, maxStreamSeconds) : null)
           .checked();
     } catch (RefusedRequest e) {
       throw CliException.usage(e.getMessage());

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
       "Set an app's number of replicas, or its autoscaling bounds; one replaces the other.",
       "Through the gateway this needs an Operator token."
     })
-class AppScale extends AppCommand.AppSubcommand {
+class AppScale extends AppSubcommand {
   @Parameters(paramLabel = "<app>", description = "Name or id of the app.")
   String ref;
 

@@ -33,14 +33,13 @@ public class SettingsOptions {
 
   @Option(
       names = "--base-domain",
-      defaultValue = "${env:AIDEPLOY_BASE_DOMAIN:-apps.aideploy.localhost}",
+      defaultValue = "${env:AIDEPLOY_BASE_DOMAIN:-" + Settings.DEFAULT_BASE_DOMAIN + "}",
       description = "Apps are served at https://<ovh/id>.<base-domain>. Default: ${DEFAULT-VALUE}.")
   String baseDomain;
 
   @Option(
       names = "--gateway-url",
-      defaultValue =
-          "${env:AIDEPLOY_GATEWAY_URL:-http://aideploy-gateway.aideploy.svc.cluster.local:8080}",
+      defaultValue = "${env:AIDEPLOY_GATEWAY_URL:-" + Settings.DEFAULT_GATEWAY_URL + "}",
       description =
           "In-cluster URL that ingress controllers call for /auth. Default: ${DEFAULT-VALUE}.")
   String gatewayUrl;
@@ -54,7 +53,7 @@ public class SettingsOptions {
 
   @Option(
       names = "--ingress-class",
-      defaultValue = "${env:AIDEPLOY_INGRESS_CLASS:-nginx}",
+      defaultValue = "${env:AIDEPLOY_INGRESS_CLASS:-" + Settings.DEFAULT_INGRESS_CLASS + "}",
       description = "ingressClassName of the app Ingresses. Default: ${DEFAULT-VALUE}.")
   String ingressClass;
 
@@ -74,7 +73,7 @@ public class SettingsOptions {
 
   @Option(
       names = "--gateway-port",
-      defaultValue = "${env:AIDEPLOY_GATEWAY_PORT:-8080}",
+      defaultValue = "${env:AIDEPLOY_GATEWAY_PORT:-" + Settings.DEFAULT_GATEWAY_PORT + "}",
       description = "Port of the gateway's HTTP server. Default: ${DEFAULT-VALUE}.")
   int gatewayPort;
 
@@ -88,7 +87,7 @@ public class SettingsOptions {
 
   @Option(
       names = "--management-port",
-      defaultValue = "${env:AIDEPLOY_MANAGEMENT_PORT:-8081}",
+      defaultValue = "${env:AIDEPLOY_MANAGEMENT_PORT:-" + Settings.DEFAULT_MANAGEMENT_PORT + "}",
       description = "Port of /healthz, /readyz and /metrics. Default: ${DEFAULT-VALUE}.")
   int managementPort;
 
@@ -133,7 +132,8 @@ public class SettingsOptions {
 
   @Option(
       names = "--session-lifetime",
-      defaultValue = "${env:AIDEPLOY_SESSION_LIFETIME:-PT12H}",
+      defaultValue =
+          "${env:AIDEPLOY_SESSION_LIFETIME:-" + Settings.DEFAULT_SESSION_LIFETIME_TEXT + "}",
       description =
           "Longest life of a browser session: 12h, ISO-8601 PT12H, or minutes (720)."
               + " Default: ${DEFAULT-VALUE}.")
@@ -141,7 +141,8 @@ public class SettingsOptions {
 
   @Option(
       names = "--failed-auth-limit",
-      defaultValue = "${env:AIDEPLOY_FAILED_AUTH_LIMIT:-30}",
+      defaultValue =
+          "${env:AIDEPLOY_FAILED_AUTH_LIMIT:-" + Settings.DEFAULT_FAILED_AUTH_LIMIT + "}",
       description =
           "Failed token attempts per client address and minute before the gateway answers 429."
               + " Default: ${DEFAULT-VALUE}.")
@@ -149,7 +150,8 @@ public class SettingsOptions {
 
   @Option(
       names = "--trusted-proxies",
-      defaultValue = "${env:AIDEPLOY_TRUSTED_PROXIES:-127.0.0.0/8,::1/128}",
+      defaultValue =
+          "${env:AIDEPLOY_TRUSTED_PROXIES:-" + Settings.DEFAULT_TRUSTED_PROXIES_TEXT + "}",
       description =
           "Comma-separated CIDRs of the proxies (ingress controllers) whose X-Forwarded-For and"
               + " X-Real-IP headers name the client for rate limiting. Only list addresses that"
@@ -199,10 +201,7 @@ public class SettingsOptions {
           "--base-domain must be a DNS name such as apps.example.com, not '" + baseDomain + "'");
     }
     URI gateway = httpUrl("--gateway-url", gatewayUrl);
-    URI login =
-        loginUrl.isBlank()
-            ? URI.create("https://login." + domain + "/login")
-            : httpUrl("--login-url", loginUrl);
+    URI login = loginUrl.isBlank() ? null : httpUrl("--login-url", loginUrl);
     if (gatewayPort < 1 || gatewayPort > 65535 || managementPort < 1 || managementPort > 65535) {
       throw usage("--gateway-port and --management-port must be between 1 and 65535");
     }
@@ -239,23 +238,25 @@ public class SettingsOptions {
                 + " give existing namespaces, comma-separated, e.g. team-a,team-b");
       }
     }
-    return new Settings(
-        domain,
-        gateway,
-        login,
-        ingressClass.trim(),
-        tlsSecret.isBlank() ? null : tlsSecret.trim(),
-        namespaces,
-        gatewayPort,
-        managementPort,
-        leaderElection,
-        leaderElectionNamespace.isBlank() ? null : leaderElectionNamespace.trim(),
-        key,
-        lifetime,
-        failedAuthLimit,
-        proxies,
-        exposure(gateway),
-        grpcPort == 0 ? Settings.GRPC_OFF : grpcPort);
+    return Settings.builder()
+        .baseDomain(domain)
+        .gatewayUrl(gateway)
+        .loginUrl(login)
+        .ingressClass(ingressClass.trim())
+        .tlsSecret(tlsSecret.isBlank() ? null : tlsSecret.trim())
+        .watchNamespaces(namespaces)
+        .gatewayPort(gatewayPort)
+        .managementPort(managementPort)
+        .leaderElection(leaderElection)
+        .leaderElectionNamespace(
+            leaderElectionNamespace.isBlank() ? null : leaderElectionNamespace.trim())
+        .sessionKey(key)
+        .sessionLifetime(lifetime)
+        .failedAuthLimit(failedAuthLimit)
+        .trustedProxies(proxies)
+        .exposure(exposure(gateway))
+        .grpcPort(grpcPort == 0 ? Settings.GRPC_OFF : grpcPort)
+        .build();
   }
 
   private Exposure exposure(URI gateway) {

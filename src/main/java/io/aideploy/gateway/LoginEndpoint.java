@@ -4,10 +4,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.net.URI;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.Locale;
 
 /**
  * Browser sign-in: {@code GET /login?rd=…} serves the page, {@code POST /login} checks the token
@@ -21,19 +17,16 @@ final class LoginEndpoint {
   private static final String VALID_WITHOUT_APP =
       "This token is valid. To use an app, open the app's own address: you sign in to each app"
           + " from there.";
-  private static final String FORM_PURPOSE = "aideploy-login-form-v1";
-  private static final long FORM_LIFETIME_SECONDS = 3600;
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final GatewayContext gateway;
   private final RedirectTarget redirects;
-  private final String loginOrigin;
+  private final LoginCsrf csrf;
   private final String appDomain;
 
   LoginEndpoint(GatewayContext gateway) {
     this.gateway = gateway;
     this.redirects = new RedirectTarget(gateway.locator(), gateway.index());
-    this.loginOrigin = origin(gateway.settings().loginUrl());
+    this.csrf = new LoginCsrf(gateway);
     this.appDomain = "." + gateway.settings().baseDomain();
   }
 
@@ -137,7 +130,7 @@ final class LoginEndpoint {
       return;
     }
     AppEntry app = target == null ? null : gateway.index().app(target.appId());
-    page(request.response(), 200, app, target, formToken(), null, true, app != null, null);
+    page(request.response(), 200, app, target, csrf.formToken(), null, true, app != null, null);
   }
 
   private void signIn(HttpServerRequest request, MultiMap form, String client, long start) {
@@ -150,7 +143,7 @@ final class LoginEndpoint {
     if (!gateway.index().isSynced()) {
       decision = Decision.of(Outcome.UNAVAILABLE, Reason.NOT_SYNCED, null);
       error = "The sign-in service is starting. Please try again in a moment.";
-    } else if (!sameOrigin(request) || !validFormToken(single(form, "csrf"))) {
+    } else if (!csrf.sameOrigin(request) || !csrf.validFormToken(single(form, "csrf"))) {
       decision = Decision.of(Outcome.FORBIDDEN, Reason.CSRF_CHECK_FAILED, null);
       error = "This form has expired or was sent from another site. Please try again.";
     } else if (rd != null && target == null) {
@@ -192,7 +185,7 @@ final class LoginEndpoint {
           decision.outcome().status,
           app,
           target,
-          formToken(),
+          csrf.formToken(),
           error,
           showForm,
           false,
@@ -201,7 +194,7 @@ final class LoginEndpoint {
     }
     gateway.lastUsed().used(decision.token());
     if (app == null) {
-      page(response, 200, null, null, formToken(), null, false, false, VALID_WITHOUT_APP);
+      page(response, 200, null, null, csrf.formToken(), null, false, false, VALID_WITHOUT_APP);
       return;
     }
     // The login host cannot set a cookie for the app's host: the app's own check exchanges this
@@ -234,7 +227,7 @@ final class LoginEndpoint {
    */
   private void signOut(HttpServerRequest request, MultiMap form) {
     HttpServerResponse response = request.response();
-    if (!sameOrigin(request)) {
+    if (!csrf.sameOrigin(request)) {
       page(response, 403, null, null, null, "This form was sent from another site.", false);
       return;
     }
@@ -255,41 +248,6 @@ final class LoginEndpoint {
         .putHeader("Location", gateway.settings().loginUrl().toString())
         .putHeader("Cache-Control", "no-store")
         .end();
-  }
-
-  /** CSRF check one: a browser always sends Origin on a POST form; Referer is the fallback. */
-  private boolean sameOrigin(HttpServerRequest request) {
-    String origin = RequestContext.header(request, "Origin");
-    if (origin != null) {
-      return origin.toLowerCase(Locale.ROOT).equals(loginOrigin);
-    }
-    String referer = RequestContext.header(request, "Referer");
-    return referer != null && referer.toLowerCase(Locale.ROOT).startsWith(loginOrigin + "/");
-  }
-
-  /** CSRF check two: a form token signed by us, not older than an hour. */
-  private String formToken() {
-    byte[] nonce = new byte[12];
-    RANDOM.nextBytes(nonce);
-    long expires = gateway.clock().instant().getEpochSecond() + FORM_LIFETIME_SECONDS;
-    return gateway
-        .signer()
-        .sign(
-            FORM_PURPOSE,
-            expires + "\n" + Base64.getUrlEncoder().withoutPadding().encodeToString(nonce));
-  }
-
-  private boolean validFormToken(String token) {
-    String text = gateway.signer().verify(FORM_PURPOSE, token);
-    if (text == null || text.indexOf('\n') < 0) {
-      return false;
-    }
-    try {
-      long expires = Long.parseLong(text.substring(0, text.indexOf('\n')));
-      return gateway.clock().instant().getEpochSecond() < expires;
-    } catch (NumberFormatException e) {
-      return false;
-    }
   }
 
   private static String single(MultiMap form, String name) {
@@ -347,18 +305,5 @@ final class LoginEndpoint {
                 + appDomain
                 + "; frame-ancestors 'none'; base-uri 'none'")
         .end(html);
-  }
-
-  static String origin(URI url) {
-    String scheme = url.getScheme().toLowerCase(Locale.ROOT);
-    int port = url.getPort();
-    boolean defaultPort =
-        port == -1
-            || (scheme.equals("https") && port == 443)
-            || (scheme.equals("http") && port == 80);
-    return scheme
-        + "://"
-        + url.getHost().toLowerCase(Locale.ROOT)
-        + (defaultPort ? "" : ":" + port);
   }
 }

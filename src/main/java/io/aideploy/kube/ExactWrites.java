@@ -18,7 +18,7 @@ import java.util.Map;
  * Changes to exactly one object: the one with a known uid. A name alone is not enough — an object
  * deleted and re-created under the same name between a read and a write is another object — so each
  * write carries the uid as a precondition, and the API server refuses it (409) when the uid no
- * longer matches. Used by the CLI and the gateway's lifecycle API alike.
+ * longer matches. Used by the CLI, the gateway's lifecycle API and the AiApp reconciler alike.
  */
 public final class ExactWrites {
   private ExactWrites() {}

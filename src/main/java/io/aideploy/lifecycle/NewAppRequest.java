@@ -12,6 +12,7 @@ import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.AiAppSpec;
 import io.aideploy.api.v1alpha1.AppResources;
 import io.aideploy.api.v1alpha1.Autoscaling;
+import io.aideploy.api.v1alpha1.Streaming;
 import io.aideploy.labels.ReservedLabels;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -39,7 +40,8 @@ public record NewAppRequest(
     Resources resources,
     Integer replicas,
     Scaling autoscaling,
-    List<Env> env) {
+    List<Env> env,
+    Stream streaming) {
 
   /** Largest accepted body; an AiApp with every list full is far smaller. */
   public static final int MAX_BYTES = 64 * 1024;
@@ -61,6 +63,9 @@ public record NewAppRequest(
   public record Scaling(Integer minReplicas, Integer maxReplicas) {}
 
   public record Env(String name, String value) {}
+
+  /** {@code spec.streaming}; its bounds are the CRD's, checked by the API server. */
+  public record Stream(Boolean enabled, Integer idleTimeoutSeconds, Integer maxStreamSeconds) {}
 
   /**
    * Reads and checks a body.
@@ -122,6 +127,10 @@ public record NewAppRequest(
         }
       }
     }
+    if (streaming != null && streaming.enabled() == null) {
+      throw new RefusedRequest(
+          422, "streaming.enabled is required, e.g. {\"streaming\": {\"enabled\": true}}");
+    }
     return this;
   }
 
@@ -163,6 +172,15 @@ public record NewAppRequest(
     }
     if (env != null) {
       spec.setEnv(env.stream().map(e -> new EnvVar(e.name(), e.value(), null)).toList());
+    }
+    if (streaming != null) {
+      Streaming wanted = new Streaming();
+      wanted.setEnabled(streaming.enabled());
+      if (streaming.idleTimeoutSeconds() != null) {
+        wanted.setIdleTimeoutSeconds(streaming.idleTimeoutSeconds());
+      }
+      wanted.setMaxStreamSeconds(streaming.maxStreamSeconds());
+      spec.setStreaming(wanted);
     }
     app.setSpec(spec);
     return app;

@@ -12,6 +12,7 @@ import io.aideploy.api.v1alpha1.AppPhase;
 import io.aideploy.api.v1alpha1.AppState;
 import io.aideploy.api.v1alpha1.Autoscaling;
 import io.aideploy.api.v1alpha1.Role;
+import io.aideploy.api.v1alpha1.Streaming;
 import io.aideploy.app.dependent.IngressDependent;
 import io.aideploy.labels.ReservedLabels;
 import io.aideploy.secrets.PodSecrets;
@@ -209,6 +210,45 @@ class AiAppReconcilerIT {
           return spec;
         });
     await().atMost(WAIT).until(() -> !annotations("open").containsKey(IngressDependent.AUTH_URL));
+  }
+
+  @Test
+  void aStreamingAppsIngressTurnsOffBufferingAndRaisesTheIdleTimeouts() {
+    create("plain", Map.of(), spec -> spec);
+    assertThat(awaitChild(Ingress.class, "plain").getMetadata().getAnnotations())
+        .doesNotContainKeys(
+            IngressDependent.PROXY_BUFFERING,
+            IngressDependent.PROXY_READ_TIMEOUT,
+            IngressDependent.PROXY_SEND_TIMEOUT);
+
+    create(
+        "chat",
+        Map.of(),
+        spec -> {
+          Streaming streaming = new Streaming();
+          streaming.setEnabled(true);
+          streaming.setIdleTimeoutSeconds(900);
+          spec.setStreaming(streaming);
+          return spec;
+        });
+    assertThat(awaitChild(Ingress.class, "chat").getMetadata().getAnnotations())
+        .containsEntry(IngressDependent.PROXY_BUFFERING, "off")
+        .containsEntry(IngressDependent.PROXY_READ_TIMEOUT, "900")
+        .containsEntry(IngressDependent.PROXY_SEND_TIMEOUT, "900")
+        .containsKey(IngressDependent.AUTH_URL);
+
+    updateSpec(
+        "chat",
+        spec -> {
+          spec.getStreaming().setEnabled(false);
+          return spec;
+        });
+    await()
+        .atMost(WAIT)
+        .until(() -> !annotations("chat").containsKey(IngressDependent.PROXY_BUFFERING));
+    assertThat(annotations("chat"))
+        .doesNotContainKeys(
+            IngressDependent.PROXY_READ_TIMEOUT, IngressDependent.PROXY_SEND_TIMEOUT);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.aideploy.api.v1alpha1.Access;
 import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.AiAppSpec;
+import io.aideploy.api.v1alpha1.Streaming;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
@@ -17,12 +18,17 @@ record AppEdits(KubernetesClient client, String namespace) {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   AiApp create(String name, Access access) {
+    return create(name, access, null);
+  }
+
+  AiApp create(String name, Access access, Streaming streaming) {
     AiApp app = new AiApp();
     app.getMetadata().setName(name);
     app.getMetadata().setNamespace(namespace);
     AiAppSpec spec = new AiAppSpec();
     spec.setImage("ovhcom/ai-deploy-hello-world");
     spec.setAccess(access);
+    spec.setStreaming(streaming);
     app.setSpec(spec);
     return client.resource(app).create();
   }

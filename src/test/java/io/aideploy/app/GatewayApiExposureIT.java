@@ -8,6 +8,7 @@ import io.aideploy.api.v1alpha1.Access;
 import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.AppPhase;
 import io.aideploy.api.v1alpha1.Condition;
+import io.aideploy.api.v1alpha1.Streaming;
 import io.aideploy.app.dependent.ExposureKinds;
 import io.aideploy.config.Exposure;
 import io.aideploy.config.Exposure.AuthImplementation;
@@ -212,6 +213,35 @@ class GatewayApiExposureIT {
   }
 
   @Test
+  void aStreamingAppsRouteLiftsTheRequestTimeoutOrBoundsItByTheStreamLifetime() {
+    try (TestOperator operator = start(AuthImplementation.EXTERNAL_AUTH)) {
+      Streaming streaming = new Streaming();
+      streaming.setEnabled(true);
+      AiApp app = create("chat", Access.Token, streaming);
+      GenericKubernetesResource route = awaitChild(ExposureKinds.HTTP_ROUTE, "chat");
+      // Accepted by the real CRD (duration pattern, CEL rules) with nothing left to default.
+      assertThat(route.<Object>get("spec", "rules", 0, "timeouts"))
+          .isEqualTo(Map.of("request", "0s"));
+      assertUnchangedByAnotherReconcile(operator, app, route);
+
+      streaming("chat", true, 600);
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> get(ExposureKinds.HTTP_ROUTE, "chat").get("spec", "rules", 0, "timeouts"),
+              Map.of("request", "600s")::equals);
+
+      streaming("chat", false, 600);
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  get(ExposureKinds.HTTP_ROUTE, "chat").get("spec", "rules", 0, "timeouts")
+                      == null);
+    }
+  }
+
+  @Test
   void switchingTheConfigurationRemovesTheChildrenItNoLongerUses() {
     String uid;
     try (TestOperator operator = start(Exposure.INGRESS)) {
@@ -355,16 +385,33 @@ class GatewayApiExposureIT {
   }
 
   private TestOperator start(Exposure exposure) {
-    Settings settings = TestOperator.settingsWatching(namespace).withExposure(exposure);
+    Settings settings =
+        TestOperator.settingsWatching(namespace).toBuilder().exposure(exposure).build();
     return TestOperator.start(client, settings);
   }
 
   private AiApp create(String name, Access access) {
-    return apps.create(name, access);
+    return create(name, access, null);
+  }
+
+  private AiApp create(String name, Access access, Streaming streaming) {
+    return apps.create(name, access, streaming);
   }
 
   private void setAccess(String name, Access access) {
     apps.setAccess(name, access);
+  }
+
+  private void streaming(String name, boolean enabled, Integer maxStreamSeconds) {
+    apps.edit(
+        name,
+        a -> {
+          Streaming streaming = new Streaming();
+          streaming.setEnabled(enabled);
+          streaming.setMaxStreamSeconds(maxStreamSeconds);
+          a.getSpec().setStreaming(streaming);
+          return a;
+        });
   }
 
   private AiApp poke(String name) {

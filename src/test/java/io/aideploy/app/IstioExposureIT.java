@@ -201,7 +201,8 @@ class IstioExposureIT {
                 Exposure.AuthImplementation.ISTIO,
                 null)
             .withIstio(new Exposure.IstioOptions("aideploy-ext-authz", sweep));
-    Settings settings = TestOperator.settingsWatching(namespace).withExposure(exposure);
+    Settings settings =
+        TestOperator.settingsWatching(namespace).toBuilder().exposure(exposure).build();
     return TestOperator.start(client, settings);
   }
 

@@ -65,7 +65,7 @@ class CliIT {
     gateway =
         GatewayRuntime.start(
             client,
-            TestOperator.settings().withFailedAuthLimit(10_000),
+            TestOperator.settings().toBuilder().failedAuthLimit(10_000).build(),
             new SimpleMeterRegistry(),
             Clock.systemUTC(),
             vertx);
@@ -400,6 +400,9 @@ class CliIT {
             "ovhcom/ai-deploy-hello-world",
             "--name",
             "remote",
+            "--streaming",
+            "--max-stream-seconds",
+            "600",
             "-o",
             "json");
     assertThat(remote.exitCode()).as(remote.err()).isZero();
@@ -408,6 +411,8 @@ class CliIT {
     assertThat(shown.get("labels").get("group").asText()).isEqualTo("B");
     AiApp viaToken = client.resources(AiApp.class).inNamespace(ns).withName("remote").get();
     assertThat(shown.get("id").asText()).isEqualTo(viaToken.getMetadata().getUid());
+    assertThat(viaToken.getSpec().getStreaming().getEnabled()).isTrue();
+    assertThat(viaToken.getSpec().getStreaming().getMaxStreamSeconds()).isEqualTo(600);
 
     CliRun remoteScale = viaGateway(operator, "app", "scale", "remote", "--replicas", "3");
     assertThat(remoteScale.exitCode()).as(remoteScale.err()).isZero();
@@ -423,6 +428,21 @@ class CliIT {
     CliRun secret = kube(ns, "app", "run", "x", "--label", "ovh/id=forged");
     assertThat(secret.exitCode()).isEqualTo(CliException.USAGE);
     assertThat(secret.err()).contains("reserved");
+    // The CRD's bounds hold through the gateway as through the Kubernetes API.
+    CliRun unbounded =
+        viaGateway(
+            operator,
+            "app",
+            "run",
+            "ovhcom/ai-deploy-hello-world",
+            "--streaming",
+            "--max-stream-seconds",
+            "0");
+    assertThat(unbounded.exitCode()).as(unbounded.err()).isEqualTo(CliException.USAGE);
+    assertThat(unbounded.err()).contains("maxStreamSeconds");
+    CliRun lifetimeAlone = kube(ns, "app", "run", "x", "--max-stream-seconds", "60");
+    assertThat(lifetimeAlone.exitCode()).isEqualTo(CliException.USAGE);
+    assertThat(lifetimeAlone.err()).contains("--max-stream-seconds needs --streaming");
     CliRun both = kube(ns, "app", "scale", "direct", "--replicas", "1", "--max", "2");
     assertThat(both.exitCode()).isEqualTo(CliException.USAGE);
     String reader = issued(kube(ns, "token", "create", "read", "--role", "read", "-l", "group=B"));

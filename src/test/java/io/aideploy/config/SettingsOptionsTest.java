@@ -39,6 +39,12 @@ class SettingsOptionsTest {
   }
 
   @Test
+  void theFlagsDefaultToTheBuildersDefaults() {
+    // Fails when a default changes in the flags or in Settings only (run without AIDEPLOY_*).
+    assertThat(settings(Map.of())).isEqualTo(Settings.builder().build());
+  }
+
+  @Test
   void theGrpcPortIsOffUnlessGivenAndNeverTheGatewaysPort() {
     assertThat(settings(Map.of()).grpcPort()).isEqualTo(Settings.GRPC_OFF);
     assertThat(settings(Map.of(), "--grpc-port", "0").grpcPort()).isEqualTo(Settings.GRPC_OFF);

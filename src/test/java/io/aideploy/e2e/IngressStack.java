@@ -74,6 +74,13 @@ final class IngressStack implements AutoCloseable {
   /** The headers of the last request that reached the stand-in app, lower-case names. */
   final Map<String, String> lastUpstreamHeaders = new ConcurrentHashMap<>();
 
+  /**
+   * Settings of {@code scripts/local-ingress} that replace the stack's own before nginx starts:
+   * {@code UPSTREAM} (another stand-in app, e.g. a {@code PodNetwork} Pod), the controller-wide
+   * {@code PROXY_BUFFERING}, ...
+   */
+  final Map<String, String> nginxSettings = new ConcurrentHashMap<>();
+
   /** Every Cookie header the stand-in app received, by the Host it was sent for. */
   final Map<String, List<String>> upstreamCookiesByHost = new ConcurrentHashMap<>();
 
@@ -204,19 +211,21 @@ final class IngressStack implements AutoCloseable {
   void startOrReloadNginx() throws IOException {
     boolean running = processes.size() > 1;
     Map<String, String> env =
-        Map.of(
-            "BASE_DOMAIN",
-            BASE_DOMAIN,
-            "GATEWAY",
-            "127.0.0.1:" + gatewayPort,
-            "UPSTREAM",
-            "127.0.0.1:" + hello.getAddress().getPort(),
-            "LISTEN",
-            address + ":443",
-            "KUBECTL",
-            cluster.binDir().resolve("kubectl").toString(),
-            "KUBECONFIG",
-            cluster.kubeconfig().toString());
+        new java.util.HashMap<>(
+            Map.of(
+                "BASE_DOMAIN",
+                BASE_DOMAIN,
+                "GATEWAY",
+                "127.0.0.1:" + gatewayPort,
+                "UPSTREAM",
+                "127.0.0.1:" + hello.getAddress().getPort(),
+                "LISTEN",
+                address + ":443",
+                "KUBECTL",
+                cluster.binDir().resolve("kubectl").toString(),
+                "KUBECONFIG",
+                cluster.kubeconfig().toString()));
+    env.putAll(nginxSettings);
     String script = cluster.projectDir().resolve("scripts/local-ingress").toString();
     if (running) {
       Process reload = start(dir.resolve("reload.log"), env, script, "reload", dir.toString());

@@ -98,17 +98,18 @@ final class TraefikProcess implements AutoCloseable {
   static TraefikProcess gatewayApi(
       LocalControlPlane.Cluster cluster, String namespace, String baseDomain) throws IOException {
     return new TraefikProcess(
-        cluster,
-        new Providers(
-            """
+        cluster, new Providers(gatewayApiProviders(namespace)), baseDomain, null);
+  }
+
+  /** The {@code kubernetesGateway} and {@code kubernetesCRD} providers, limited to a namespace. */
+  static String gatewayApiProviders(String namespace) {
+    return """
           kubernetesGateway:
             namespaces: [%s]
           kubernetesCRD:
             namespaces: [%s]
         """
-                .formatted(namespace, namespace)),
-        baseDomain,
-        null);
+        .formatted(namespace, namespace);
   }
 
   /** The YAML under {@code providers:} besides the file provider, indented for its place. */
@@ -134,15 +135,7 @@ final class TraefikProcess implements AutoCloseable {
     Path dynamic = dir.resolve("dynamic.yml");
     Files.writeString(
         dynamic,
-        """
-        tls:
-          stores:
-            default:
-              defaultCertificate:
-                certFile: %s
-                keyFile: %s
-        """
-                .formatted(crt, key)
+        dynamicConfiguration(crt, key)
             + (loginGateway == null ? "" : loginRouter("login." + baseDomain, loginGateway)));
     Path config = dir.resolve("traefik.yml");
     Files.writeString(config, staticConfiguration(address, apiPort, providers.yaml(), dynamic));
@@ -198,6 +191,19 @@ final class TraefikProcess implements AutoCloseable {
    * traefik} entrypoint on loopback for the API and ping, the file provider for the default
    * certificate, and {@code providers} (YAML, indented for its place under {@code providers:}).
    */
+  /** The dynamic configuration of the file provider: the default certificate. */
+  static String dynamicConfiguration(Path crt, Path key) {
+    return """
+        tls:
+          stores:
+            default:
+              defaultCertificate:
+                certFile: %s
+                keyFile: %s
+        """
+        .formatted(crt, key);
+  }
+
   static String staticConfiguration(String address, int apiPort, String providers, Path dynamic) {
     return """
         global:

@@ -12,7 +12,6 @@ import io.aideploy.testing.TestNamespaces;
 import io.aideploy.testing.TestOperator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * classes' objects (such as apps whose Pods, with no kubelet, never finish terminating).
  */
 class UninstallWithoutOperatorIT {
-  private static final String MARK = "<!-- docs-test: uninstall-without-operator -->";
+  private static final String MARK = "uninstall-without-operator";
   private static final Duration WAIT = Duration.ofSeconds(90);
 
   private static KubernetesClient client;
@@ -44,8 +43,7 @@ class UninstallWithoutOperatorIT {
 
   private void uninstallAsDocumented(LocalControlPlane.Cluster cluster) throws IOException {
     Path project = cluster.projectDir();
-    List<String> blocks =
-        DocsExamplesIT.markedBlocks(Files.readString(project.resolve("docs/operations.md")), MARK);
+    List<DocBlock> blocks = DocBlock.marked(project, "docs/operations.md", MARK);
     assertThat(blocks).hasSize(1);
 
     List<String> namespaces =
@@ -66,25 +64,18 @@ class UninstallWithoutOperatorIT {
       assertThat(token(ns).getMetadata().getFinalizers()).isNotEmpty();
     }
 
-    Path script = Files.createTempFile("uninstall", ".sh");
-    try {
-      Files.writeString(script, "set -euo pipefail\n" + blocks.get(0));
-      CommandResult run =
-          CommandResult.run(
-              project,
-              List.of("bash", script.toString()),
-              Map.of(
-                  "KUBECONFIG",
-                  cluster.kubeconfig().toString(),
-                  "PATH",
-                  cluster.binDir() + ":" + System.getenv("PATH")));
-      assertThat(run.exitCode()).as(run.output()).isZero();
-      assertThat(run.output())
-          .contains(
-              "customresourcedefinition.apiextensions.k8s.io \"aitokens.aideploy.io\" deleted");
-    } finally {
-      Files.delete(script);
-    }
+    CommandResult run =
+        DocScript.run(
+            project,
+            DocScript.of("", blocks),
+            Map.of(
+                "KUBECONFIG",
+                cluster.kubeconfig().toString(),
+                "PATH",
+                cluster.binDir() + ":" + System.getenv("PATH")));
+    DocScript.assertSucceeded(run);
+    assertThat(run.output())
+        .contains("customresourcedefinition.apiextensions.k8s.io \"aitokens.aideploy.io\" deleted");
     await()
         .atMost(WAIT)
         .untilAsserted(

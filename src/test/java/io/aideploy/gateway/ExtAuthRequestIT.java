@@ -181,12 +181,13 @@ class ExtAuthRequestIT {
   private static Settings settings(String ns, AuthImplementation auth) {
     // Istio's policy lives in the Gateway's namespace: here the test's own.
     String gatewayNamespace = auth == AuthImplementation.ISTIO ? ns : "edge";
-    return TestOperator.settingsWatching(ns)
-        .withExposure(
+    return TestOperator.settingsWatching(ns).toBuilder()
+        .exposure(
             Exposure.gatewayApi(
                 new Exposure.ParentGateway(gatewayNamespace, "public", null),
                 auth,
-                Exposure.ServiceAddress.of(TestOperator.GATEWAY_URL)));
+                Exposure.ServiceAddress.of(TestOperator.GATEWAY_URL)))
+        .build();
   }
 
   /**

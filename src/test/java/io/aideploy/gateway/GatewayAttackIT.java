@@ -60,7 +60,7 @@ class GatewayAttackIT {
     gateway =
         GatewayRuntime.start(
             client,
-            TestOperator.settings().withFailedAuthLimit(5),
+            TestOperator.settings().toBuilder().failedAuthLimit(5).build(),
             new SimpleMeterRegistry(),
             clock,
             vertx);

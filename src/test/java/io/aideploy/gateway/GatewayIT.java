@@ -56,7 +56,7 @@ class GatewayIT {
     clock = new MutableClock(Instant.now());
     gateway =
         GatewayRuntime.start(
-            client, settings().withFailedAuthLimit(10_000), registry, clock, vertx);
+            client, settings().toBuilder().failedAuthLimit(10_000).build(), registry, clock, vertx);
     await().atMost(WAIT).until(gateway::isReady);
   }
 
@@ -170,7 +170,8 @@ class GatewayIT {
     // Two replicas, each with its own informers, on the same clock.
     PrometheusMeterRegistry local = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     GatewayRuntime second =
-        GatewayRuntime.start(client, settings().withFailedAuthLimit(10_000), local, clock, vertx);
+        GatewayRuntime.start(
+            client, settings().toBuilder().failedAuthLimit(10_000).build(), local, clock, vertx);
     try {
       await().atMost(WAIT).until(second::isReady);
       int[] replicas = {gateway.port(), second.port()};
@@ -428,7 +429,8 @@ class GatewayIT {
   void failedAttemptsAreRateLimitedPerClient() {
     PrometheusMeterRegistry local = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     GatewayRuntime limited =
-        GatewayRuntime.start(client, settings().withFailedAuthLimit(3), local, clock, vertx);
+        GatewayRuntime.start(
+            client, settings().toBuilder().failedAuthLimit(3).build(), local, clock, vertx);
     try {
       AiApp app = createApp(client, ns, "app", Map.of(), Access.Token);
       String value = createToken(client, ns, "t", Role.Reader, null, null);

@@ -83,7 +83,7 @@ class GrpcExtAuthzIT {
     gateway =
         GatewayRuntime.start(
             client,
-            TestOperator.settings().withFailedAuthLimit(10_000).withGrpcPort(0),
+            TestOperator.settings().toBuilder().failedAuthLimit(10_000).grpcPort(0).build(),
             registry,
             Clock.systemUTC(),
             vertx);
@@ -343,7 +343,7 @@ class GrpcExtAuthzIT {
       GatewayRuntime unsynced =
           GatewayRuntime.start(
               nowhere,
-              TestOperator.settings().withGrpcPort(0),
+              TestOperator.settings().toBuilder().grpcPort(0).build(),
               new SimpleMeterRegistry(),
               Clock.systemUTC(),
               vertx);

@@ -52,7 +52,7 @@ class LifecycleApiIT {
     gateway =
         GatewayRuntime.start(
             client,
-            TestOperator.settings().withFailedAuthLimit(10_000),
+            TestOperator.settings().toBuilder().failedAuthLimit(10_000).build(),
             new SimpleMeterRegistry(),
             Clock.systemUTC(),
             vertx);

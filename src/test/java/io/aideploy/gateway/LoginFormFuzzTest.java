@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -57,25 +56,8 @@ class LoginFormFuzzTest {
     index.putApp(app());
     index.putToken(token());
     index.syncedWhen(() -> true);
-    Settings base = TestOperator.settings();
     Settings settings =
-        new Settings(
-            base.baseDomain(),
-            base.gatewayUrl(),
-            base.loginUrl(),
-            base.ingressClass(),
-            base.tlsSecret(),
-            Set.of(),
-            0,
-            0,
-            false,
-            null,
-            null,
-            Settings.DEFAULT_SESSION_LIFETIME,
-            Integer.MAX_VALUE,
-            Settings.DEFAULT_TRUSTED_PROXIES,
-            base.exposure(),
-            Settings.GRPC_OFF);
+        TestOperator.settings().toBuilder().failedAuthLimit(Integer.MAX_VALUE).build();
     vertx = Vertx.vertx();
     GatewayContext context =
         GatewayRuntime.context(null, settings, new SimpleMeterRegistry(), Clock.systemUTC(), index);

@@ -59,7 +59,8 @@ class LoginIT {
   }
 
   private static GatewayRuntime startGateway(String key) {
-    Settings settings = TestOperator.settings().withSessionKey(key).withFailedAuthLimit(10_000);
+    Settings settings =
+        TestOperator.settings().toBuilder().sessionKey(key).failedAuthLimit(10_000).build();
     GatewayRuntime runtime =
         GatewayRuntime.start(client, settings, new SimpleMeterRegistry(), clock, vertx);
     await().atMost(WAIT).until(runtime::isReady);

@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -202,18 +201,7 @@ class SecretAdmissionPolicyIT {
   @Test
   void theOperatorStillIssuesAndDeletesTokenSecretsUnderThePolicy() {
     // Watching only this namespace, where the chart's namespaced RBAC grants the operator's rights.
-    Settings watching =
-        new Settings(
-            TestOperator.BASE_DOMAIN,
-            TestOperator.GATEWAY_URL,
-            TestOperator.LOGIN_URL,
-            "nginx",
-            null,
-            Set.of(namespace),
-            0,
-            0,
-            false,
-            null);
+    Settings watching = TestOperator.settingsWatching(namespace);
     try (TestOperator operator = TestOperator.start(asOperator, watching)) {
       AiToken token = createToken("issued");
       await().atMost(WAIT).until(() -> secret("issued") != null);

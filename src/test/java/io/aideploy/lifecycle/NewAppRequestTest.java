@@ -48,6 +48,22 @@ class NewAppRequestTest {
   }
 
   @Test
+  void streamingMapsOntoTheSpecAndNeedsEnabled() {
+    var streaming =
+        parse("{\"image\": \"x\", \"streaming\": {\"enabled\": true, \"maxStreamSeconds\": 600}}")
+            .toAiApp("ns", Map.of())
+            .getSpec()
+            .getStreaming();
+    assertThat(streaming.getEnabled()).isTrue();
+    assertThat(streaming.getMaxStreamSeconds()).isEqualTo(600);
+    assertThat(streaming.getIdleTimeoutSeconds()).as("the CRD's default").isEqualTo(3600);
+    assertThat(parse("{\"image\": \"x\"}").toAiApp("ns", Map.of()).getSpec().getStreaming())
+        .isNull();
+    refused("{\"image\":\"x\",\"streaming\":{\"maxStreamSeconds\":60}}", 422, "streaming.enabled");
+    refused("{\"image\":\"x\",\"streaming\":{\"enabled\":true,\"x\":1}}", 422, "unknown field 'x'");
+  }
+
+  @Test
   void nothingBeyondLiteralValuesReachesTheSpec() {
     refused(
         "{\"image\":\"x\",\"env\":[{\"name\":\"K\",\"valueFrom\":{\"secretKeyRef\":{\"name\":\"s\",\"key\":\"k\"}}}]}",

@@ -64,7 +64,9 @@ import java.util.stream.Stream;
 
 /**
  * A pod network for the local control plane, which has no kubelet: Pods get real, reachable IPs and
- * a stand-in app that answers {@code Hello, World!}.
+ * a stand-in app that answers {@code Hello, World!} (and, for streaming tests, Server-Sent Events
+ * at {@code /events?KEY}, held after the first event until {@code /release?KEY}, and a WebSocket
+ * echo at {@code /ws}).
  *
  * <p>{@link #create} makes a network namespace of its own ({@code ip netns add aideploy-pn-<jvm
  * pid>-<id>}), a veth pair with the host end in the root namespace and the other end inside, and a
@@ -101,11 +103,17 @@ public final class PodNetwork implements AutoCloseable {
 
   private static final String SERVER_SCRIPT =
       """
-      import json, sys, threading
+      import base64, hashlib, json, struct, sys, threading
       from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
       host, port, log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
       lock = threading.Lock()
+      releases = {}
+      WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+      def release(key):
+          with lock:
+              return releases.setdefault(key, threading.Event())
 
       class Handler(BaseHTTPRequestHandler):
           protocol_version = "HTTP/1.1"
@@ -117,6 +125,13 @@ public final class PodNetwork implements AutoCloseable {
                        "headers": [[k, v] for k, v in self.headers.items()]}
               with lock, open(log, "a") as f:
                   f.write(json.dumps(entry) + "\\n")
+              path, _, query = self.path.partition("?")
+              if path == "/events":
+                  return self.events(query)
+              if path == "/ws" and self.headers.get("Upgrade", "").lower() == "websocket":
+                  return self.websocket()
+              if path == "/release":
+                  release(query).set()
               out = b"Hello, World!\\n"
               self.send_response(200)
               self.send_header("Content-Type", "text/plain; charset=utf-8")
@@ -124,6 +139,50 @@ public final class PodNetwork implements AutoCloseable {
               self.end_headers()
               if self.command != "HEAD":
                   self.wfile.write(out)
+
+          def events(self, key):
+              # Server-Sent Events: "one" at once, "two" only once /release?<key> was called,
+              # so a proxy that holds back "one" keeps the client from ever asking for "two".
+              self.send_response(200)
+              self.send_header("Content-Type", "text/event-stream")
+              self.send_header("Cache-Control", "no-cache")
+              self.send_header("Connection", "close")
+              self.end_headers()
+              self.close_connection = True
+              self.wfile.write(b"data: one\\n\\n")
+              self.wfile.flush()
+              if release(key).wait(300):
+                  self.wfile.write(b"data: two\\n\\n")
+                  self.wfile.flush()
+
+          def websocket(self):
+              # RFC 6455 echo: the handshake, then every text or binary frame sent back unmasked.
+              key = self.headers["Sec-WebSocket-Key"] + WEBSOCKET_GUID
+              accept = base64.b64encode(hashlib.sha1(key.encode()).digest()).decode()
+              self.send_response(101)
+              self.send_header("Upgrade", "websocket")
+              self.send_header("Connection", "Upgrade")
+              self.send_header("Sec-WebSocket-Accept", accept)
+              self.end_headers()
+              self.close_connection = True
+              while True:
+                  head = self.rfile.read(2)
+                  if len(head) < 2:
+                      return
+                  opcode, length = head[0] & 0x0F, head[1] & 0x7F
+                  if length == 126:
+                      length = struct.unpack(">H", self.rfile.read(2))[0]
+                  elif length == 127:
+                      length = struct.unpack(">Q", self.rfile.read(8))[0]
+                  mask = self.rfile.read(4) if head[1] & 0x80 else bytes(4)
+                  data = bytes(b ^ mask[i % 4] for i, b in enumerate(self.rfile.read(length)))
+                  if opcode == 8:
+                      self.wfile.write(b"\\x88\\x00")
+                      return
+                  if opcode in (1, 2):
+                      size = bytes([len(data)]) if len(data) < 126 else b"\\x7e" + struct.pack(">H", len(data))
+                      self.wfile.write(bytes([0x80 | opcode]) + size + data)
+                      self.wfile.flush()
 
           do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = answer
 

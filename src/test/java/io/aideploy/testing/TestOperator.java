@@ -22,15 +22,24 @@ public final class TestOperator implements AutoCloseable {
     this.reconciles = reconciles;
   }
 
+  /**
+   * Settings naming the test hosts, with the management and gateway servers on any free port and
+   * the ingress class the test ingress stacks serve.
+   */
   public static Settings settings() {
-    return new Settings(
-        BASE_DOMAIN, GATEWAY_URL, LOGIN_URL, "nginx", null, Set.of(), 0, 0, false, null);
+    return Settings.builder()
+        .baseDomain(BASE_DOMAIN)
+        .gatewayUrl(GATEWAY_URL)
+        .loginUrl(LOGIN_URL)
+        .ingressClass("nginx")
+        .gatewayPort(0)
+        .managementPort(0)
+        .build();
   }
 
   /** {@link #settings()} watching {@code namespace} only. */
   public static Settings settingsWatching(String namespace) {
-    return new Settings(
-        BASE_DOMAIN, GATEWAY_URL, LOGIN_URL, "nginx", null, Set.of(namespace), 0, 0, false, null);
+    return settings().toBuilder().watchNamespaces(Set.of(namespace)).build();
   }
 
   /** Starts the operator with {@link #settings()} and returns once its informers have synced. */

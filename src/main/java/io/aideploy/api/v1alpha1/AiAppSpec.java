@@ -133,6 +133,11 @@ public class AiAppSpec {
       "Optional HTTP readiness probe; without it a replica is ready once started.")
   private Probe probe;
 
+  @JsonPropertyDescription(
+      "For apps that stream answers (Server-Sent Events, WebSockets): the proxy does not buffer"
+          + " them and keeps them open; see docs/apps.md for what each proxy enforces.")
+  private Streaming streaming;
+
   public String getImage() {
     return image;
   }
@@ -219,5 +224,13 @@ public class AiAppSpec {
 
   public void setProbe(Probe probe) {
     this.probe = probe;
+  }
+
+  public Streaming getStreaming() {
+    return streaming;
+  }
+
+  public void setStreaming(Streaming streaming) {
+    this.streaming = streaming;
   }
 }

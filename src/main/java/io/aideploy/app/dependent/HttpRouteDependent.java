@@ -2,6 +2,7 @@ package io.aideploy.app.dependent;
 
 import io.aideploy.api.v1alpha1.Access;
 import io.aideploy.api.v1alpha1.AiApp;
+import io.aideploy.api.v1alpha1.Streaming;
 import io.aideploy.app.AppContext;
 import io.aideploy.config.Exposure;
 import io.aideploy.config.Settings;
@@ -57,11 +58,25 @@ public class HttpRouteDependent extends GenericChildDependent {
                 ServiceDependent.PORT,
                 "weight",
                 1)));
+    if (Streaming.on(app.getSpec())) {
+      rule.put("timeouts", streamTimeouts(app.getSpec().getStreaming()));
+    }
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("parentRefs", List.of(parentRef(exposure.parent())));
     spec.put("hostnames", List.of(settings.appHost(app.getMetadata().getUid())));
     spec.put("rules", List.of(rule));
     return resource(childMetadata(app), spec);
+  }
+
+  /**
+   * A streaming app's rule: without {@code timeouts.request} some implementations end every
+   * response after a default (Envoy's route timeout, 15 s), stream or not; "0s" lifts it. With
+   * {@code maxStreamSeconds} it is the bound on a whole request, stream included, for those that
+   * honour it (docs/gateway-api.md).
+   */
+  static Map<String, Object> streamTimeouts(Streaming streaming) {
+    Integer max = streaming.getMaxStreamSeconds();
+    return Map.of("request", (max == null ? 0 : max) + "s");
   }
 
   private static Map<String, Object> parentRef(Exposure.ParentGateway parent) {

@@ -2,6 +2,7 @@ package io.aideploy.app.dependent;
 
 import io.aideploy.api.v1alpha1.Access;
 import io.aideploy.api.v1alpha1.AiApp;
+import io.aideploy.api.v1alpha1.Streaming;
 import io.aideploy.app.AppContext;
 import io.aideploy.config.Settings;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -20,6 +21,9 @@ public class IngressDependent extends AppChildDependent<Ingress> {
   public static final String AUTH_RESPONSE_HEADERS =
       "nginx.ingress.kubernetes.io/auth-response-headers";
   public static final String RESPONSE_HEADERS = "X-Aideploy-Token,X-Aideploy-Role";
+  public static final String PROXY_BUFFERING = "nginx.ingress.kubernetes.io/proxy-buffering";
+  public static final String PROXY_READ_TIMEOUT = "nginx.ingress.kubernetes.io/proxy-read-timeout";
+  public static final String PROXY_SEND_TIMEOUT = "nginx.ingress.kubernetes.io/proxy-send-timeout";
 
   public IngressDependent() {
     super(Ingress.class);
@@ -34,7 +38,7 @@ public class IngressDependent extends AppChildDependent<Ingress> {
         new IngressBuilder()
             .withMetadata(childMetadata(app))
             .editMetadata()
-            .withAnnotations(authAnnotations(app, settings))
+            .withAnnotations(annotations(app, settings))
             .endMetadata()
             .withNewSpec()
             .withIngressClassName(settings.ingressClass())
@@ -66,6 +70,27 @@ public class IngressDependent extends AppChildDependent<Ingress> {
           .endSpec();
     }
     return ingress.build();
+  }
+
+  private static Map<String, String> annotations(AiApp app, Settings settings) {
+    Map<String, String> annotations = authAnnotations(app, settings);
+    annotations.putAll(streamingAnnotations(app));
+    return annotations;
+  }
+
+  /**
+   * What keeps a streaming app's Server-Sent Events and WebSockets flowing through ingress-nginx:
+   * each event passed on as it arrives, whatever the controller's ConfigMap says, and the idle
+   * timeouts (60 s by default) raised. Upgrades need nothing: ingress-nginx sends HTTP/1.1 with the
+   * client's Upgrade and Connection headers in every location. Traefik's ingress-nginx provider
+   * reads none of these and streams by itself (docs/traefik.md).
+   */
+  static Map<String, String> streamingAnnotations(AiApp app) {
+    if (!Streaming.on(app.getSpec())) {
+      return Map.of();
+    }
+    String idle = String.valueOf(app.getSpec().getStreaming().getIdleTimeoutSeconds());
+    return Map.of(PROXY_BUFFERING, "off", PROXY_READ_TIMEOUT, idle, PROXY_SEND_TIMEOUT, idle);
   }
 
   static Map<String, String> authAnnotations(AiApp app, Settings settings) {

@@ -60,6 +60,9 @@ class CrdValidationIT {
           negative gpu               | AiApp   | {image: nginx, resources: {gpu: -1}}                    | spec.resources.gpu
           bad memory quantity        | AiApp   | {image: nginx, resources: {memory: lots}}               | spec.resources.memory
           relative probe path        | AiApp   | {image: nginx, probe: {path: health}}                   | spec.probe.path
+          streaming without enabled  | AiApp   | {image: nginx, streaming: {maxStreamSeconds: 60}}       | spec.streaming.enabled
+          idle timeout 0             | AiApp   | {image: nginx, streaming: {enabled: true, idleTimeoutSeconds: 0}} | spec.streaming.idleTimeoutSeconds
+          stream lifetime 0          | AiApp   | {image: nginx, streaming: {enabled: true, maxStreamSeconds: 0}} | spec.streaming.maxStreamSeconds
           missing role               | AiToken | {labelSelector: group=A}                                | spec.role
           unknown role               | AiToken | {role: Admin}                                           | spec.role
           expiresAt not a date       | AiToken | {role: Reader, expiresAt: tomorrow}                     | spec.expiresAt
@@ -133,6 +136,16 @@ class CrdValidationIT {
             "Too long"),
         app("1001 replicas", image("replicas", 1001), "spec.replicas", "1000"),
         app(
+            "idle timeout of a day and a second",
+            image("streaming", Map.of("enabled", true, "idleTimeoutSeconds", 86401)),
+            "spec.streaming.idleTimeoutSeconds",
+            "86400"),
+        app(
+            "stream lifetime of a day and a second",
+            image("streaming", Map.of("enabled", true, "maxStreamSeconds", 86401)),
+            "spec.streaming.maxStreamSeconds",
+            "86400"),
+        app(
             "maxReplicas 1001",
             image("autoscaling", Map.of("maxReplicas", 1001)),
             "spec.autoscaling.maxReplicas",
@@ -180,6 +193,9 @@ class CrdValidationIT {
     spec.put("resources", Map.of("cpu", "1".repeat(64), "memory", "2".repeat(64), "gpu", 64));
     spec.put("probe", Map.of("path", "/" + chars(1023)));
     spec.put("replicas", 1000);
+    spec.put(
+        "streaming",
+        Map.of("enabled", true, "idleTimeoutSeconds", 86400, "maxStreamSeconds", 86400));
     AiApp app = client.resource(typed(AiApp.class, generic("AiApp", "at-limits", spec))).create();
     assertThat(app.getSpec().getImage()).hasSize(512);
     assertThat(app.getSpec().getCommand()).hasSize(64).allSatisfy(c -> assertThat(c).hasSize(4096));
@@ -279,6 +295,18 @@ class CrdValidationIT {
     assertThat(autoscaling.getMinReplicas()).isEqualTo(1);
     assertThat(autoscaling.getResourceType()).isEqualTo(ResourceType.CPU);
     assertThat(autoscaling.getAverageUtilization()).isEqualTo(75);
+
+    AiApp streaming =
+        client
+            .resource(
+                typed(
+                    AiApp.class,
+                    resource("AiApp", "streaming", "{image: nginx, streaming: {enabled: true}}")))
+            .create();
+    assertThat(streaming.getSpec().getStreaming().getIdleTimeoutSeconds()).isEqualTo(3600);
+    assertThat(streaming.getSpec().getStreaming().getMaxStreamSeconds())
+        .as("no stream lifetime unless asked")
+        .isNull();
   }
 
   @Test
