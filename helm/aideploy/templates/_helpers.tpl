@@ -100,6 +100,10 @@ app.kubernetes.io/component: {{ .component }}
   value: {{ join "/" (compact (list $gw.parent.namespace $gw.parent.name $gw.parent.sectionName)) | quote }}
 - name: AIDEPLOY_GATEWAY_AUTH
   value: {{ $gw.auth | quote }}
+{{- if eq $gw.auth "istio" }}
+- name: AIDEPLOY_ISTIO_PROVIDER
+  value: {{ $gw.istioProvider | quote }}
+{{- end }}
 {{- end }}
 {{- with .Values.settings.tlsSecret }}
 - name: AIDEPLOY_TLS_SECRET

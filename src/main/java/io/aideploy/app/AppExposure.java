@@ -45,17 +45,20 @@ final class AppExposure {
 
   private final KubernetesDependentResource<?, AiApp> exposer;
   private final KubernetesDependentResource<?, AiApp> attachment;
+  private final IstioPolicies istio;
   private final List<String> missingCrds;
   private final ExposureLeftovers leftovers;
 
   private AppExposure(
       KubernetesDependentResource<?, AiApp> exposer,
       KubernetesDependentResource<?, AiApp> attachment,
+      IstioPolicies istio,
       List<GroupVersionKindPlural> used,
       List<String> missingCrds,
       EventSourceContext<AiApp> context) {
     this.exposer = exposer;
     this.attachment = attachment;
+    this.istio = istio;
     this.missingCrds = missingCrds;
     List<GroupVersionKindPlural> unused = new ArrayList<>(ALL_KINDS);
     unused.removeAll(used);
@@ -68,17 +71,25 @@ final class AppExposure {
     Exposure exposure = settings.exposure();
     if (exposure.mode() == Exposure.Mode.INGRESS) {
       return new AppExposure(
-          new IngressDependent(), null, List.of(ExposureKinds.INGRESS), List.of(), context);
+          new IngressDependent(), null, null, List.of(ExposureKinds.INGRESS), List.of(), context);
     }
     GenericChildDependent attachment =
         switch (exposure.auth()) {
           case TRAEFIK -> new TraefikMiddlewareDependent();
           case ENVOY_GATEWAY -> new EnvoySecurityPolicyDependent();
           case EXTERNAL_AUTH -> null; // a filter of the route itself
+          case ISTIO -> null; // a policy in the Gateway's namespace, not a child of the app
         };
+    IstioPolicies istio =
+        exposure.auth() == Exposure.AuthImplementation.ISTIO
+            ? new IstioPolicies(exposure, context)
+            : null;
     List<GroupVersionKindPlural> used = new ArrayList<>(List.of(ExposureKinds.HTTP_ROUTE));
     if (attachment != null) {
       used.add(attachment.kind());
+    }
+    if (istio != null) {
+      used.add(ExposureKinds.ISTIO_AUTHORIZATION_POLICY);
     }
     List<String> missing = InstalledKinds.missing(context.getClient(), used);
     if (!missing.isEmpty()) {
@@ -87,7 +98,7 @@ final class AppExposure {
               + " the operator restarts",
           String.join(", ", missing));
     }
-    return new AppExposure(new HttpRouteDependent(), attachment, used, missing, context);
+    return new AppExposure(new HttpRouteDependent(), attachment, istio, used, missing, context);
   }
 
   /** The informers of the kinds this exposure writes; none when their CRDs are missing. */
@@ -99,6 +110,9 @@ final class AppExposure {
     sources.add(exposer.eventSource(context).orElseThrow());
     if (attachment != null) {
       sources.add(attachment.eventSource(context).orElseThrow());
+    }
+    if (istio != null) {
+      sources.addAll(istio.eventSources());
     }
     return sources;
   }
@@ -115,17 +129,25 @@ final class AppExposure {
               + ", not installed in the cluster: install the CRDs and restart the operator.");
     }
     leftovers.removeOnce(app, context.getClient());
-    // Never a moment where the route names a Middleware that is not there: the attachment is
-    // written before the route that needs it and deleted after the route that no longer does.
-    boolean attached = attachment != null && app.getSpec().getAccess() != Access.Public;
-    if (attached) {
+    // Never a moment where the route names a Middleware that is not there, or where Istio serves
+    // the route without the policy: the attachment is written before the route that needs it (a
+    // failed write throws, and the route is not published) and deleted after the route that no
+    // longer does.
+    boolean authenticated = app.getSpec().getAccess() != Access.Public;
+    if (authenticated && attachment != null) {
       attachment.reconcile(app, context);
     }
+    if (authenticated && istio != null) {
+      istio.apply(app, context);
+    }
     exposer.reconcile(app, context);
-    if (attachment != null && !attached) {
+    if (!authenticated && attachment != null) {
       attachment
           .getSecondaryResource(app, context)
           .ifPresent(existing -> context.getClient().resource(existing).delete());
+    }
+    if (!authenticated && istio != null) {
+      istio.delete(app, context.getClient());
     }
     return Optional.empty();
   }

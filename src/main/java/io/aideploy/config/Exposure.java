@@ -13,23 +13,36 @@ import java.util.function.Function;
  * @param auth how the Gateway is told to ask the aideploy gateway; null in Ingress mode
  * @param gatewayService the aideploy gateway's Service, derived from the gateway URL; null when it
  *     is not a cluster Service address (only Envoy Gateway and the ExternalAuth filter need it)
+ * @param istio what Istio's AuthorizationPolicies name and how often their orphans are looked for;
+ *     used only with {@link AuthImplementation#ISTIO}
  */
 public record Exposure(
-    Mode mode, ParentGateway parent, AuthImplementation auth, ServiceAddress gatewayService) {
+    Mode mode,
+    ParentGateway parent,
+    AuthImplementation auth,
+    ServiceAddress gatewayService,
+    IstioOptions istio) {
 
   /** The default: an Ingress per app. */
-  public static final Exposure INGRESS = new Exposure(Mode.INGRESS, null, null, null);
+  public static final Exposure INGRESS =
+      new Exposure(Mode.INGRESS, null, null, null, IstioOptions.DEFAULT);
 
   public Exposure {
     if (mode == Mode.GATEWAY_API && (parent == null || auth == null)) {
       throw new IllegalArgumentException("gateway-api exposure needs a parent Gateway and an auth");
     }
+    istio = istio == null ? IstioOptions.DEFAULT : istio;
   }
 
   /** Gateway API exposure through {@code parent}, authenticated by {@code auth}. */
   public static Exposure gatewayApi(
       ParentGateway parent, AuthImplementation auth, ServiceAddress gatewayService) {
-    return new Exposure(Mode.GATEWAY_API, parent, auth, gatewayService);
+    return new Exposure(Mode.GATEWAY_API, parent, auth, gatewayService, IstioOptions.DEFAULT);
+  }
+
+  /** This exposure with {@code options} for Istio's AuthorizationPolicies. */
+  public Exposure withIstio(IstioOptions options) {
+    return new Exposure(mode, parent, auth, gatewayService, options);
   }
 
   /** The constant whose flag is {@code value} (trimmed, any case); null if none is. */
@@ -70,7 +83,12 @@ public record Exposure(
     /** An Envoy Gateway SecurityPolicy with extAuth.http, targeting the route. */
     ENVOY_GATEWAY("envoy-gateway"),
     /** Gateway API's own ExternalAuth filter (experimental channel, GEP-1494). */
-    EXTERNAL_AUTH("external-auth");
+    EXTERNAL_AUTH("external-auth"),
+    /**
+     * An Istio AuthorizationPolicy with action CUSTOM in the Gateway's namespace, naming the mesh's
+     * extension provider.
+     */
+    ISTIO("istio");
 
     private final String flag;
 
@@ -128,6 +146,29 @@ public record Exposure(
       }
       int port = url.getPort() > 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
       return new ServiceAddress(labels[1], labels[0], port);
+    }
+  }
+
+  /**
+   * Istio's side of the exposure.
+   *
+   * @param provider the name of the mesh's {@code envoyExtAuthzHttp} extension provider
+   *     (meshConfig.extensionProviders) that every AuthorizationPolicy names
+   * @param orphanSweep how often the policies of deleted apps are looked for and removed (also once
+   *     at start)
+   */
+  public record IstioOptions(String provider, java.time.Duration orphanSweep) {
+    public static final String DEFAULT_PROVIDER = "aideploy";
+    public static final IstioOptions DEFAULT =
+        new IstioOptions(DEFAULT_PROVIDER, java.time.Duration.ofMinutes(5));
+
+    public IstioOptions {
+      if (provider == null || provider.isBlank()) {
+        throw new IllegalArgumentException("the Istio extension provider needs a name");
+      }
+      if (orphanSweep == null || orphanSweep.isNegative() || orphanSweep.isZero()) {
+        throw new IllegalArgumentException("the orphan sweep needs a positive period");
+      }
     }
   }
 }

@@ -180,8 +180,18 @@ public class SettingsOptions {
       defaultValue = "${env:AIDEPLOY_GATEWAY_AUTH:-}",
       description =
           "How the Gateway asks the aideploy gateway, with --exposure gateway-api: traefik,"
-              + " envoy-gateway or external-auth. Required with --exposure gateway-api.")
+              + " envoy-gateway, external-auth or istio. Required with --exposure gateway-api.")
   String gatewayAuth;
+
+  @Option(
+      names = "--istio-provider",
+      defaultValue =
+          "${env:AIDEPLOY_ISTIO_PROVIDER:-" + Exposure.IstioOptions.DEFAULT_PROVIDER + "}",
+      description =
+          "With --gateway-auth istio: the name of the mesh's envoyExtAuthzHttp extension provider"
+              + " (meshConfig.extensionProviders) that calls the aideploy gateway."
+              + " Default: ${DEFAULT-VALUE}.")
+  String istioProvider;
 
   /** Checks the flags and turns them into settings; a bad value is a usage error. */
   public Settings toSettings() {
@@ -268,7 +278,7 @@ public class SettingsOptions {
     Exposure.AuthImplementation auth = Exposure.AuthImplementation.parse(gatewayAuth);
     if (auth == null) {
       throw usage(
-          "--gateway-auth must be traefik, envoy-gateway or external-auth with"
+          "--gateway-auth must be traefik, envoy-gateway, external-auth or istio with"
               + " --exposure gateway-api, not '"
               + gatewayAuth
               + "'");
@@ -286,7 +296,16 @@ public class SettingsOptions {
               + gateway
               + "'");
     }
-    return Exposure.gatewayApi(parent, auth, service);
+    String provider = istioProvider == null ? "" : istioProvider.trim();
+    if (!provider.matches("[A-Za-z0-9]([-A-Za-z0-9_.]{0,251}[A-Za-z0-9])?")) {
+      throw usage(
+          "--istio-provider must name an extension provider of the mesh config, not '"
+              + istioProvider
+              + "'");
+    }
+    return Exposure.gatewayApi(parent, auth, service)
+        .withIstio(
+            new Exposure.IstioOptions(provider, Exposure.IstioOptions.DEFAULT.orphanSweep()));
   }
 
   private Duration duration(String flag, String value) {

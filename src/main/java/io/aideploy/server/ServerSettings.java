@@ -38,6 +38,7 @@ public final class ServerSettings {
               "--exposure",
               "--gateway-parent",
               "--gateway-auth",
+              "--istio-provider",
               "--leader-election",
               "--leader-election-namespace"));
 

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.aideploy.api.v1alpha1.Access;
 import io.aideploy.api.v1alpha1.AiApp;
-import io.aideploy.api.v1alpha1.AiAppSpec;
 import io.aideploy.api.v1alpha1.AppPhase;
 import io.aideploy.api.v1alpha1.Condition;
 import io.aideploy.api.v1alpha1.Streaming;
@@ -25,14 +24,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GroupVersionKindPlural;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -63,6 +59,7 @@ class GatewayApiExposureIT {
 
   private KubernetesClient client;
   private String namespace;
+  private AppEdits apps;
 
   @BeforeEach
   void setUp(KubernetesClient kubernetes) {
@@ -73,6 +70,7 @@ class GatewayApiExposureIT {
         ProxyCrds.TRAEFIK_MIDDLEWARES,
         ProxyCrds.ENVOY_SECURITY_POLICIES);
     namespace = TestNamespaces.create(client, "gwapi");
+    apps = new AppEdits(client, namespace);
   }
 
   @Test
@@ -354,6 +352,45 @@ class GatewayApiExposureIT {
     }
   }
 
+  @Test
+  void theChartsSignInRouteIsAcceptedByTheRealCrd() {
+    LocalControlPlane.CommandResult rendered =
+        Helm.required()
+            .run(
+                "template",
+                "aideploy",
+                Helm.required().chart().toString(),
+                "-n",
+                namespace,
+                "--show-only",
+                "templates/gateway-route.yaml",
+                "--set",
+                "gateway.ingress.enabled=true",
+                "--set",
+                "settings.exposure.mode=gateway-api",
+                "--set",
+                "settings.exposure.gatewayApi.parent.namespace=edge",
+                "--set",
+                "settings.exposure.gatewayApi.parent.name=public",
+                "--set",
+                "settings.exposure.gatewayApi.parent.sectionName=https",
+                "--set",
+                "settings.exposure.gatewayApi.auth=istio");
+    assertThat(rendered.exitCode()).as(rendered.output()).isZero();
+    HasMetadata route =
+        client
+            .load(new java.io.ByteArrayInputStream(rendered.output().getBytes(UTF_8)))
+            .items()
+            .get(0);
+    assertThat(route.getKind()).isEqualTo("HTTPRoute");
+    HasMetadata applied = client.resource(route).forceConflicts().serverSideApply();
+    // Every default written out: what the API server stored is what the chart rendered.
+    var serialization = client.getKubernetesSerialization();
+    assertThat(serialization.convertValue(applied, Map.class).get("spec"))
+        .isEqualTo(serialization.convertValue(route, Map.class).get("spec"));
+    client.resource(applied).delete();
+  }
+
   private TestOperator start(AuthImplementation auth) {
     return start(
         Exposure.gatewayApi(PARENT, auth, Exposure.ServiceAddress.of(TestOperator.GATEWAY_URL)));
@@ -370,28 +407,15 @@ class GatewayApiExposureIT {
   }
 
   private AiApp create(String name, Access access, Streaming streaming) {
-    AiApp app = new AiApp();
-    app.getMetadata().setName(name);
-    app.getMetadata().setNamespace(namespace);
-    AiAppSpec spec = new AiAppSpec();
-    spec.setImage("ovhcom/ai-deploy-hello-world");
-    spec.setAccess(access);
-    spec.setStreaming(streaming);
-    app.setSpec(spec);
-    return client.resource(app).create();
+    return apps.create(name, access, streaming);
   }
 
   private void setAccess(String name, Access access) {
-    edit(
-        name,
-        a -> {
-          a.getSpec().setAccess(access);
-          return a;
-        });
+    apps.setAccess(name, access);
   }
 
   private void streaming(String name, boolean enabled, Integer maxStreamSeconds) {
-    edit(
+    apps.edit(
         name,
         a -> {
           Streaming streaming = new Streaming();
@@ -402,24 +426,8 @@ class GatewayApiExposureIT {
         });
   }
 
-  /** Changes an annotation of the app: a reconcile that changes nothing its children should be. */
   private AiApp poke(String name) {
-    return edit(
-        name,
-        a -> {
-          a.getMetadata().getAnnotations().put("test/poke", UUID.randomUUID().toString());
-          return a;
-        });
-  }
-
-  /** Edits the app, retrying when the edit races with the operator's own writes. */
-  private AiApp edit(String name, UnaryOperator<AiApp> change) {
-    return await()
-        .atMost(WAIT)
-        .ignoreExceptionsInstanceOf(KubernetesClientException.class)
-        .until(
-            () -> client.resources(AiApp.class).inNamespace(namespace).withName(name).edit(change),
-            java.util.Objects::nonNull);
+    return apps.poke(name);
   }
 
   /**

@@ -204,6 +204,24 @@ class SettingsOptionsTest {
   }
 
   @Test
+  void istioNamesTheMeshsExtensionProvider() {
+    String[] istio = {
+      "--exposure", "gateway-api", "--gateway-parent", "edge/public", "--gateway-auth", "istio"
+    };
+    Exposure byDefault = settings(Map.of(), istio).exposure();
+    assertThat(byDefault.auth()).isEqualTo(Exposure.AuthImplementation.ISTIO);
+    assertThat(byDefault.istio().provider()).isEqualTo("aideploy");
+    String[] named = java.util.Arrays.copyOf(istio, istio.length + 1);
+    named[istio.length] = "--istio-provider=mesh-authz";
+    assertThat(settings(Map.of(), named).exposure().istio().provider()).isEqualTo("mesh-authz");
+    String[] bad = java.util.Arrays.copyOf(istio, istio.length + 1);
+    bad[istio.length] = "--istio-provider=not a name";
+    assertThatThrownBy(() -> settings(Map.of(), bad))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--istio-provider");
+  }
+
+  @Test
   void gatewayApiExposureRefusesWhatItCannotUse() {
     String[][] bad = {
       {"--exposure", "gateway"},

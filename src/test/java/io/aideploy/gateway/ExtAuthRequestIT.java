@@ -55,7 +55,11 @@ class ExtAuthRequestIT {
   @BeforeAll
   static void start(KubernetesClient kubernetes) {
     client = kubernetes;
-    ProxyCrds.install(client, ProxyCrds.HTTP_ROUTES, ProxyCrds.ENVOY_SECURITY_POLICIES);
+    ProxyCrds.install(
+        client,
+        ProxyCrds.HTTP_ROUTES,
+        ProxyCrds.ENVOY_SECURITY_POLICIES,
+        ProxyCrds.ISTIO_AUTHORIZATION_POLICIES);
     vertx = Vertx.vertx();
     gateway =
         GatewayRuntime.start(
@@ -88,7 +92,7 @@ class ExtAuthRequestIT {
   @ParameterizedTest
   @EnumSource(
       value = AuthImplementation.class,
-      names = {"ENVOY_GATEWAY", "EXTERNAL_AUTH"})
+      names = {"ENVOY_GATEWAY", "EXTERNAL_AUTH", "ISTIO"})
   void theGatewayAnswersTheRequestTheWrittenObjectMakesTheProxySend(AuthImplementation auth) {
     String ns = TestNamespaces.create(client, "extauth");
     AiApp secret;
@@ -99,7 +103,7 @@ class ExtAuthRequestIT {
     try (TestOperator operator = TestOperator.start(client, settings(ns, auth))) {
       secret = createApp(client, ns, "secret", Map.of("group", "A"), Access.Token);
       open = createApp(client, ns, "open", Map.of("group", "B"), Access.Public);
-      written = await().atMost(WAIT).until(() -> attachment(auth, ns), o -> o != null);
+      written = await().atMost(WAIT).until(() -> attachment(auth, ns, secret), o -> o != null);
     }
     Config config = config(auth, written);
     assertThat(config.path()).isEqualTo("/auth/envoy");
@@ -113,7 +117,9 @@ class ExtAuthRequestIT {
     RawHttp.Response allowed = config.check("POST", host, "/v1/predict?q=1", bearer);
     assertThat(allowed.status()).isEqualTo(200);
     // The identity the proxy copies onto the request to the app.
-    assertThat(config.responseHeaders()).containsExactly("X-Aideploy-Token", "X-Aideploy-Role");
+    assertThat(config.responseHeaders())
+        .map(h -> h.toLowerCase(java.util.Locale.ROOT))
+        .containsExactly("x-aideploy-token", "x-aideploy-role");
     assertThat(allowed.header("X-Aideploy-Token")).isEqualTo("reader");
     assertThat(allowed.header("X-Aideploy-Role")).isEqualTo("Reader");
 
@@ -157,6 +163,10 @@ class ExtAuthRequestIT {
       }
     }
     assertThat(wrong).as("hostile requests answered otherwise than 401").isEmpty();
+    // A port in Host (the proxy serves the route for it too, and Istio's policy lists "host:*"):
+    // the same app, the same decisions.
+    assertThat(config.check("GET", host + ":443", "/", bearer).status()).isEqualTo(200);
+    assertThat(config.check("GET", host + ":443", "/").status()).isEqualTo(401);
     // Two Host headers: malformed, refused before anything else.
     assertThat(
             RawHttp.request(
@@ -195,17 +205,34 @@ class ExtAuthRequestIT {
   }
 
   private static Settings settings(String ns, AuthImplementation auth) {
+    // Istio's policy lives in the Gateway's namespace: here the test's own.
+    String gatewayNamespace = auth == AuthImplementation.ISTIO ? ns : "edge";
     return TestOperator.settingsWatching(ns).toBuilder()
         .exposure(
             Exposure.gatewayApi(
-                new Exposure.ParentGateway("edge", "public", null),
+                new Exposure.ParentGateway(gatewayNamespace, "public", null),
                 auth,
                 Exposure.ServiceAddress.of(TestOperator.GATEWAY_URL)))
         .build();
   }
 
-  /** The object that carries the auth configuration: the SecurityPolicy, or the HTTPRoute. */
-  private static GenericKubernetesResource attachment(AuthImplementation auth, String ns) {
+  /**
+   * The object that carries the auth configuration: the SecurityPolicy, the HTTPRoute, or Istio's
+   * AuthorizationPolicy (found by the app's ovh/id, in the Gateway's namespace).
+   */
+  private static GenericKubernetesResource attachment(
+      AuthImplementation auth, String ns, AiApp app) {
+    if (auth == AuthImplementation.ISTIO) {
+      return client
+          .genericKubernetesResources("security.istio.io/v1", "AuthorizationPolicy")
+          .inNamespace(ns)
+          .withLabel("ovh/id", uid(app))
+          .list()
+          .getItems()
+          .stream()
+          .findFirst()
+          .orElse(null);
+    }
     return auth == AuthImplementation.ENVOY_GATEWAY
         ? client
             .genericKubernetesResources("gateway.envoyproxy.io/v1alpha1", "SecurityPolicy")
@@ -221,6 +248,9 @@ class ExtAuthRequestIT {
 
   @SuppressWarnings("unchecked")
   private static Config config(AuthImplementation auth, GenericKubernetesResource written) {
+    if (auth == AuthImplementation.ISTIO) {
+      return istioConfig(written);
+    }
     if (auth == AuthImplementation.ENVOY_GATEWAY) {
       return new Config(
           written.get("spec", "extAuth", "http", "path"),
@@ -234,5 +264,24 @@ class ExtAuthRequestIT {
     allowed.add("Authorization");
     return new Config(
         (String) http.get("path"), allowed, (List<String>) http.get("allowedResponseHeaders"));
+  }
+
+  /**
+   * Istio: the policy says which hosts go to which extension provider; the provider's settings are
+   * the mesh configuration of docs/istio.md, read from the page itself. Istio sends Host, method,
+   * path and Content-Length, plus includeRequestHeadersInCheck.
+   */
+  @SuppressWarnings("unchecked")
+  private static Config istioConfig(GenericKubernetesResource policy) {
+    Map<String, Object> provider = IstioMeshConfig.provider(policy.get("spec", "provider", "name"));
+    Map<String, Object> http = (Map<String, Object>) provider.get("envoyExtAuthzHttp");
+    assertThat(policy.<Object>get("spec", "action")).isEqualTo("CUSTOM");
+    List<String> hosts = policy.get("spec", "rules", 0, "to", 0, "operation", "hosts");
+    String host = policy.getMetadata().getLabels().get("ovh/id") + "." + TestOperator.BASE_DOMAIN;
+    assertThat(hosts).containsExactly(host, host + ":*");
+    return new Config(
+        (String) http.get("pathPrefix"),
+        (List<String>) http.get("includeRequestHeadersInCheck"),
+        (List<String>) http.get("headersToUpstreamOnAllow"));
   }
 }

@@ -302,6 +302,105 @@ class HelmChartTest {
   }
 
   @Test
+  void istioModeMayWriteAuthorizationPoliciesInTheGatewayNamespaceOnly() {
+    Rendered chart =
+        template(
+            "settings.exposure.mode=gateway-api",
+            "settings.exposure.gatewayApi.parent.namespace=edge",
+            "settings.exposure.gatewayApi.parent.name=public",
+            "settings.exposure.gatewayApi.auth=istio",
+            "settings.exposure.gatewayApi.istioProvider=mesh-authz");
+    Role policies = chart.get(Role.class, "aideploy-operator-istio");
+    assertThat(policies.getMetadata().getNamespace()).isEqualTo("edge");
+    assertThat(rules(policies.getRules()))
+        .containsExactly(
+            "security.istio.io/authorizationpolicies:get,list,watch,create,patch,delete");
+    RoleBinding binding = chart.get(RoleBinding.class, "aideploy-operator-istio");
+    assertThat(binding.getMetadata().getNamespace()).isEqualTo("edge");
+    assertThat(binding.getRoleRef().getName()).isEqualTo("aideploy-operator-istio");
+    assertThat(binding.getSubjects())
+        .extracting(s -> s.getName() + "@" + s.getNamespace())
+        .containsExactly("aideploy-operator@aideploy");
+    assertThat(rules(chart.get(ClusterRole.class, "aideploy-operator").getRules()))
+        .contains(
+            "gateway.networking.k8s.io/httproutes:get,list,watch,create,update,patch,delete",
+            "traefik.io/middlewares:deletecollection",
+            "gateway.envoyproxy.io/securitypolicies:deletecollection")
+        .noneMatch(rule -> rule.contains("authorizationpolicies"));
+    assertThat(env(chart.get(Deployment.class, "aideploy-operator")))
+        .containsEntry("AIDEPLOY_GATEWAY_AUTH", "istio")
+        .containsEntry("AIDEPLOY_ISTIO_PROVIDER", "mesh-authz");
+    assertThat(chart.all()).noneMatch(o -> o.getKind().equals("ReferenceGrant"));
+
+    // The other modes get no right on AuthorizationPolicies at all.
+    for (Rendered other :
+        List.of(
+            template(),
+            template(
+                "settings.exposure.mode=gateway-api",
+                "settings.exposure.gatewayApi.parent.namespace=edge",
+                "settings.exposure.gatewayApi.parent.name=public",
+                "settings.exposure.gatewayApi.auth=traefik"))) {
+      assertThat(other.all(Role.class))
+          .flatExtracting(role -> rules(role.getRules()))
+          .noneMatch(rule -> rule.contains("authorizationpolicies"));
+      assertThat(rules(other.get(ClusterRole.class, "aideploy-operator").getRules()))
+          .noneMatch(rule -> rule.contains("authorizationpolicies"));
+      assertThat(env(other.get(Deployment.class, "aideploy-operator")))
+          .doesNotContainKey("AIDEPLOY_ISTIO_PROVIDER");
+    }
+  }
+
+  @Test
+  void inGatewayApiModeTheSignInHostIsAnHttpRouteOnTheGatewayWithoutAuth() {
+    Rendered chart =
+        template(
+            "settings.baseDomain=apps.example.com",
+            "settings.exposure.mode=gateway-api",
+            "settings.exposure.gatewayApi.parent.namespace=edge",
+            "settings.exposure.gatewayApi.parent.name=public",
+            "settings.exposure.gatewayApi.parent.sectionName=https",
+            "settings.exposure.gatewayApi.auth=istio",
+            "gateway.ingress.enabled=true");
+    assertThat(chart.kinds()).doesNotContain("Ingress");
+    GenericKubernetesResource route =
+        chart.all().stream().filter(o -> o.getKind().equals("HTTPRoute")).findFirst().get();
+    assertThat(route.getApiVersion()).isEqualTo("gateway.networking.k8s.io/v1");
+    assertThat(route.getMetadata().getNamespace()).isEqualTo("aideploy");
+    assertThat(route.<Object>get("spec", "parentRefs"))
+        .isEqualTo(
+            List.of(
+                Map.of(
+                    "group", "gateway.networking.k8s.io",
+                    "kind", "Gateway",
+                    "namespace", "edge",
+                    "name", "public",
+                    "sectionName", "https")));
+    assertThat(route.<Object>get("spec", "hostnames")).isEqualTo(List.of("login.apps.example.com"));
+    // The paths of the Ingress, and no filter: the sign-in host must answer without a token.
+    assertThat(route.<Object>get("spec", "rules"))
+        .isEqualTo(
+            List.of(
+                Map.of(
+                    "matches",
+                    List.of(
+                        Map.of("path", Map.of("type", "PathPrefix", "value", "/login")),
+                        Map.of("path", Map.of("type", "PathPrefix", "value", "/logout")),
+                        Map.of("path", Map.of("type", "PathPrefix", "value", "/v1/apps"))),
+                    "backendRefs",
+                    List.of(
+                        Map.of(
+                            "group", "",
+                            "kind", "Service",
+                            "name", "aideploy-gateway",
+                            "port", 8080,
+                            "weight", 1)))));
+
+    Rendered ingressMode = template("gateway.ingress.enabled=true");
+    assertThat(ingressMode.kinds()).contains("Ingress").doesNotContain("HTTPRoute");
+  }
+
+  @Test
   void gatewayApiModeWithoutWhatItNeedsFailsToRender() {
     for (String[] values :
         new String[][] {
@@ -505,7 +604,8 @@ class HelmChartTest {
         "secretAdmissionPolicy.enabled=no | at '/secretAdmissionPolicy/enabled': got string, want boolean",
         "networkPolicy.gatewayFromNamespaceSelector.matchlabels.a=b | additional properties 'matchlabels' not allowed",
         "settings.exposure.mode=gateway  | at '/settings/exposure/mode': value must be one of 'ingress', 'gateway-api'",
-        "settings.exposure.gatewayApi.auth=istio | at '/settings/exposure/gatewayApi/auth': value must be one of 'traefik', 'envoy-gateway', 'external-auth'",
+        "settings.exposure.gatewayApi.auth=nginx | at '/settings/exposure/gatewayApi/auth': value must be one of 'traefik', 'envoy-gateway', 'external-auth', 'istio'",
+        "settings.exposure.gatewayApi.istioProvider=-x | at '/settings/exposure/gatewayApi/istioProvider': '-x' does not match pattern",
       })
   void schemaRejectsBadValuesWithAClearMessage(String value, String message) {
     CommandResult result =

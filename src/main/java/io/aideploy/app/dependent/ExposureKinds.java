@@ -23,6 +23,10 @@ public final class ExposureKinds {
   public static final GroupVersionKindPlural ENVOY_SECURITY_POLICY =
       kind("gateway.envoyproxy.io", "v1alpha1", "SecurityPolicy", "securitypolicies");
 
+  /** Istio's AuthorizationPolicy, here with action CUSTOM; lives in the Gateway's namespace. */
+  public static final GroupVersionKindPlural ISTIO_AUTHORIZATION_POLICY =
+      kind("security.istio.io", "v1", "AuthorizationPolicy", "authorizationpolicies");
+
   /** The CRD name of {@code kind} and the version the operator writes, as messages show it. */
   public static String crdName(GroupVersionKindPlural kind) {
     return kind.getPluralOrDefault() + "." + kind.getGroup() + " (" + kind.getVersion() + ")";

@@ -122,7 +122,7 @@ public class HttpRouteDependent extends GenericChildDependent {
                       "name",
                       childName(app))));
       case EXTERNAL_AUTH -> Optional.of(externalAuth(settings));
-      case ENVOY_GATEWAY -> Optional.empty();
+      case ENVOY_GATEWAY, ISTIO -> Optional.empty();
     };
   }
 
