@@ -113,9 +113,9 @@ public class GatewayBench {
     status.setTokenHash(TokenValue.hash(value));
     status.setTokenPrefix(TokenValue.prefix(value));
     status.setSecretName(token.getMetadata().getName());
-    // A merge patch, not an update: the gateway may have just written lastUsedAt.
-    client.resources(AiToken.class).inNamespace(token.getMetadata().getNamespace())
-        .withName(token.getMetadata().getName()).subresource("status")
+    // A merge patch, not an update: the gateway may have just written lastUsedAt. Through
+    // resource(token), not withName(name), which would read the token first.
+    client.resource(token).subresource("status")
         .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", status)));
   }
 
