@@ -100,10 +100,11 @@ public class ReconcileBench {
                 && d.getStatus().getAvailableReplicas() != null && d.getStatus().getAvailableReplicas() > 0
                 && podReadyAt.containsKey(d.getMetadata().getName())
                 && running.putIfAbsent(d.getMetadata().getName() + "/floor", 0L) == null) {
-              writers.submit(() -> client.resources(AiApp.class).inNamespace(namespace)
+              writers.submit(() -> logged(d.getMetadata().getName(), () -> client
+                  .resources(AiApp.class).inNamespace(namespace)
                   .resource(appNamed(namespace, d.getMetadata().getName())).subresource("status")
                   .patch(PatchContext.of(PatchType.JSON_MERGE),
-                      "{\"status\":{\"phase\":\"Running\",\"replicas\":1,\"availableReplicas\":1}}"));
+                      "{\"status\":{\"phase\":\"Running\",\"replicas\":1,\"availableReplicas\":1}}")));
             }
           }
           public void onDelete(HasMetadata a, boolean unknown) {}
