@@ -5,6 +5,7 @@ makes a venv with it).
     python3 bench/revocation-plot.py OUT.svg RUN1.tsv [RUN2.tsv ...]   (bench/gateway's REVOKE_OUT files)
 """
 import csv
+import re
 import sys
 
 import matplotlib
@@ -22,6 +23,8 @@ def main():
     out, runs = sys.argv[1], sys.argv[2:]
     fig, ax = plt.subplots(figsize=(10, 5))
     for n, path in enumerate(runs, 1):
+        name = re.search(r"run\d+", path)
+        name = name.group(0).replace("run", "run ") if name else f"run {n}"
         with open(path) as f:
             rows = list(csv.DictReader(f, delimiter="\t"))
         color = f"C{n - 1}"
@@ -30,7 +33,7 @@ def main():
                 cdf(ax, [float(r[column]) for r in rows], color=color, linewidth=0.6, alpha=0.5)
         every = [float(r["every replica ms"]) for r in rows]
         p99 = sorted(every)[max(0, -(-99 * len(every) // 100) - 1)]
-        cdf(ax, every, color=color, linewidth=1.8, label=f"run {n}: every replica refuses ({len(rows)} trials, p99 {p99:.1f} ms)")
+        cdf(ax, every, color=color, linewidth=1.8, label=f"{name}: every replica refuses ({len(rows)} trials, p99 {p99:.1f} ms)")
     ax.axvline(100, color="red", linewidth=0.8, linestyle="--", label="goal: p99 under 100 ms")
     ax.axhline(0.99, color="black", linewidth=0.5, linestyle=":")
     ax.set_xscale("log")
