@@ -32,10 +32,14 @@ import java.util.concurrent.TimeUnit;
  * Data and measurements for bench/gateway, which starts the control plane and the gateway.
  *
  * <pre>
- * load NAMESPACE APPS TOKENS OUT   create APPS AiApps and TOKENS AiTokens (status written as the
- *                                  operator would); write "app-uid token-value" of a match to OUT
- * revoke NAMESPACE GATEWAY TRIALS  regenerate or delete a token while hammering /auth with it;
- *                                  print the time from the write to the first 401
+ * load NAMESPACE APPS TOKENS OUT [FROM]
+ *     create AiApps and AiTokens numbered FROM (default 0) up to APPS and TOKENS (token status
+ *     written as the operator would); write "app-uid token-value" of a match to OUT
+ * revoke NAMESPACE GATEWAY[,GATEWAY...] TRIALS [OUT.tsv]
+ *     regenerate or delete a token while hammering /auth of every gateway replica with it; print
+ *     the time from the write to the first refusal (401, or a 503 when the replica's watches fell
+ *     silent, which is printed) of each replica and of the last one (every replica refuses);
+ *     OUT.tsv gets one line per trial
  * </pre>
  */
 public class GatewayBench {
@@ -45,21 +49,22 @@ public class GatewayBench {
     try (KubernetesClient client = new KubernetesClientBuilder().build()) {
       switch (args[0]) {
         case "load" -> load(client, args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]),
-            Path.of(args[4]));
-        case "revoke" -> revoke(client, args[1], args[2], Integer.parseInt(args[3]));
+            Path.of(args[4]), args.length > 5 ? Integer.parseInt(args[5]) : 0);
+        case "revoke" -> revoke(client, args[1], List.of(args[2].split(",")),
+            Integer.parseInt(args[3]), args.length > 4 ? Path.of(args[4]) : null);
         default -> throw new IllegalArgumentException("load or revoke");
       }
     }
   }
 
-  static void load(KubernetesClient client, String ns, int apps, int tokens, Path out)
+  static void load(KubernetesClient client, String ns, int apps, int tokens, Path out, int from)
       throws Exception {
     client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
         .serverSideApply();
     ExecutorService pool = Executors.newFixedThreadPool(32);
     long start = System.nanoTime();
     List<Future<String>> uids = new ArrayList<>();
-    for (int i = 0; i < apps; i++) {
+    for (int i = from; i < apps; i++) {
       int n = i;
       uids.add(pool.submit(() -> {
         AiApp app = new AiApp();
@@ -73,19 +78,19 @@ public class GatewayBench {
       }));
     }
     List<Future<String>> values = new ArrayList<>();
-    for (int i = 0; i < tokens; i++) {
+    for (int i = from; i < tokens; i++) {
       int n = i;
       values.add(pool.submit(() -> createToken(client, ns, String.format("token-%05d", n),
           "group=g" + (n % GROUPS))));
     }
-    String uid = uids.get(0).get();
-    String value = values.get(0).get();
     for (Future<String> f : uids) f.get();
     for (Future<String> f : values) f.get();
     pool.shutdown();
-    System.out.printf("loaded %d AiApps and %d AiTokens in %.1f s%n", apps, tokens,
-        (System.nanoTime() - start) / 1e9);
-    Files.writeString(out, uid + " " + value + "\n");
+    System.out.printf("loaded %d AiApps and %d AiTokens in %.1f s%n", apps - from,
+        tokens - from, (System.nanoTime() - start) / 1e9);
+    if (!uids.isEmpty() && !values.isEmpty()) {
+      Files.writeString(out, uids.get(0).get() + " " + values.get(0).get() + "\n");
+    }
   }
 
   /** Creates a Ready token and writes its status as the operator would; returns its value. */
@@ -109,56 +114,94 @@ public class GatewayBench {
     status.setTokenHash(TokenValue.hash(value));
     status.setTokenPrefix(TokenValue.prefix(value));
     status.setSecretName(token.getMetadata().getName());
-    // A merge patch, not an update: the gateway may have just written lastUsedAt.
-    client.resources(AiToken.class).inNamespace(token.getMetadata().getNamespace())
-        .withName(token.getMetadata().getName()).subresource("status")
+    // A merge patch, not an update: the gateway may have just written lastUsedAt. Through
+    // resource(token), not withName(name), which would read the token first.
+    client.resource(token).subresource("status")
         .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", status)));
   }
 
-  static void revoke(KubernetesClient client, String ns, String gateway, int trials)
-      throws Exception {
+  static void revoke(KubernetesClient client, String ns, List<String> gateways, int trials,
+      Path out) throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    // One poller per replica, so that each replica's first 401 is seen when it happens.
+    ExecutorService pollers = Executors.newFixedThreadPool(gateways.size());
     String uid = client.resources(AiApp.class).inNamespace(ns).withName("app-00000").get()
         .getMetadata().getUid();
     List<Double> regenerate = new ArrayList<>();
     List<Double> delete = new ArrayList<>();
+    List<List<Double>> perReplica = new ArrayList<>();
+    gateways.forEach(g -> perReplica.add(new ArrayList<>()));
+    List<String> lines = new ArrayList<>();
+    lines.add("trial\thow\t" + String.join("\t", gateways.stream()
+        .map(g -> "replica " + (gateways.indexOf(g) + 1) + " ms").toList()) + "\tevery replica ms");
     for (int i = 0; i < trials; i++) {
       String name = "revoke-" + i;
       String value = createToken(client, ns, name, "group=g0");
-      URI auth = URI.create(gateway + "/auth?app=" + uid);
-      HttpRequest request = HttpRequest.newBuilder(auth).header("Authorization", "Bearer " + value)
-          .timeout(Duration.ofSeconds(5)).build();
-      while (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
-        Thread.sleep(5);
+      List<HttpRequest> requests = gateways.stream().map(g -> HttpRequest.newBuilder(
+              URI.create(g + "/auth?app=" + uid)).header("Authorization", "Bearer " + value)
+          .timeout(Duration.ofSeconds(5)).build()).toList();
+      for (HttpRequest request : requests) {
+        while (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+          Thread.sleep(5);
+        }
       }
       boolean byDelete = i % 2 == 1;
       AiToken token = client.resources(AiToken.class).inNamespace(ns).withName(name).get();
+      List<Future<Long>> refused = new ArrayList<>();
       long written;
+      int trial = i;
       if (byDelete) {
         client.resource(token).delete();
       } else {
         setHash(client, token, TokenValue.generate());
       }
       written = System.nanoTime();
-      while (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() != 401) {
-        // tight loop: the gateway answers in well under a millisecond
+      for (HttpRequest request : requests) {
+        refused.add(pollers.submit(() -> {
+          int status;
+          do {
+            // tight loop: the gateway answers in well under a millisecond
+            status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+          } while (status == 200);
+          // A 503 refuses too: the replica's watches fell silent and it fails closed.
+          if (status != 401) {
+            System.out.printf("trial %d: first refusal of %s was %d%n", trial, request.uri(), status);
+          }
+          return System.nanoTime();
+        }));
       }
-      double ms = (System.nanoTime() - written) / 1e6;
-      (byDelete ? delete : regenerate).add(ms);
+      double every = 0;
+      StringBuilder line = new StringBuilder(i + "\t" + (byDelete ? "delete" : "regenerate"));
+      for (int r = 0; r < refused.size(); r++) {
+        double ms = (refused.get(r).get() - written) / 1e6;
+        perReplica.get(r).add(ms);
+        every = Math.max(every, ms);
+        line.append(String.format("\t%.2f", ms));
+      }
+      lines.add(line.append(String.format("\t%.2f", every)).toString());
+      (byDelete ? delete : regenerate).add(every);
       if (!byDelete) {
         client.resource(token).delete();
       }
     }
-    report("regenerate", regenerate);
-    report("delete", delete);
+    pollers.shutdown();
+    for (int r = 0; r < gateways.size(); r++) {
+      report("replica " + (r + 1) + " only", perReplica.get(r));
+    }
+    String scope = gateways.size() > 1 ? " (every replica refuses)" : "";
+    report("regenerate" + scope, regenerate);
+    report("delete" + scope, delete);
     List<Double> all = new ArrayList<>(regenerate);
     all.addAll(delete);
-    report("all", all);
+    report("all" + scope, all);
+    if (out != null) {
+      Files.write(out, lines);
+    }
   }
 
   static void report(String what, List<Double> ms) {
     Collections.sort(ms);
-    System.out.printf("revocation by %-10s trials %3d: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+    System.out.printf("revocation, %s, trials %3d: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
         what, ms.size(), pct(ms, 0.5), pct(ms, 0.99), pct(ms, 1.0));
   }
 

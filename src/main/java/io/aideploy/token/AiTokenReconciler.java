@@ -59,6 +59,7 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
 
   private final TokenRotation rotation;
   private final EventRecorder events;
+  private final SharedFreshReads<Deployment> managedDeployments = new SharedFreshReads<>();
   private InformerEventSource<AiApp, AiToken> apps;
   private InformerEventSource<Secret, AiToken> secrets;
 
@@ -210,19 +211,23 @@ public class AiTokenReconciler implements Reconciler<AiToken>, Cleaner<AiToken> 
 
   /**
    * What keeps a new value from being written now: the aideploy Deployments of the namespace, read
-   * from the API server (a value is rarely issued, so no cache for them), and the AiApps, from the
-   * cache this reconciler keeps for matchedApps.
+   * from the API server (a value is rarely issued, so no cache for them; tokens issued together
+   * share a read that began after they asked), and the AiApps, from the cache this reconciler keeps
+   * for matchedApps.
    */
   private List<IssueHold.Holder> holders(AiToken token, KubernetesClient client) {
     String namespace = token.getMetadata().getNamespace();
     List<Deployment> deployments =
-        client
-            .apps()
-            .deployments()
-            .inNamespace(namespace)
-            .withLabel(ReservedLabels.MANAGED_BY, ReservedLabels.MANAGER)
-            .list()
-            .getItems();
+        managedDeployments.get(
+            namespace,
+            () ->
+                client
+                    .apps()
+                    .deployments()
+                    .inNamespace(namespace)
+                    .withLabel(ReservedLabels.MANAGED_BY, ReservedLabels.MANAGER)
+                    .list()
+                    .getItems());
     return IssueHold.holders(
         TokenSecrets.secretName(token), deployments, apps.list(namespace).toList());
   }

@@ -1,5 +1,6 @@
 package io.aideploy.bench;
 
+import static io.aideploy.testing.CiRequirement.onPath;
 import static io.aideploy.testing.CiRequirement.required;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,10 +72,6 @@ class PeerBenchE2E {
         Files.delete(path);
       }
     }
-  }
-
-  private static boolean onPath(String tool) throws IOException, InterruptedException {
-    return run(Path.of("."), "sh", "-c", "command -v " + tool) == 0;
   }
 
   private static int run(Path dir, String... command) throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package io.aideploy.testing;
 
+import java.io.IOException;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -14,5 +15,15 @@ public final class CiRequirement {
       throw new AssertionError(missing);
     }
     Assumptions.assumeTrue(present, missing);
+  }
+
+  /** Whether {@code tool} is a command on the PATH. */
+  public static boolean onPath(String tool) throws IOException, InterruptedException {
+    return new ProcessBuilder("sh", "-c", "command -v " + tool)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start()
+            .waitFor()
+        == 0;
   }
 }
