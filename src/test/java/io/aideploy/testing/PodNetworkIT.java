@@ -6,12 +6,16 @@ import static org.awaitility.Awaitility.await;
 
 import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.AiAppSpec;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -92,8 +96,8 @@ class PodNetworkIT {
     assertThat(requests.get(0).header("x-test")).isEqualTo("abc");
     assertThat(requests.get(0).header("Host")).isEqualTo(ip + ":8080");
 
-    // The node stays Ready past the node lifecycle controller's grace period (50 s) thanks to the
-    // Lease heartbeat; checked in the next test's own time rather than by sleeping here.
+    // The node stays Ready past the node lifecycle controller's grace period thanks to the Lease
+    // heartbeat; checked in the next test, once a witness node shows the controller has judged it.
 
     long pid = network.serverPid(pod);
     assertThat(ProcessHandle.of(pid)).isPresent();
@@ -145,7 +149,14 @@ class PodNetworkIT {
       Pod replacement = network.serveApp(namespace, "gone", 8080).get(0);
       assertThat(replacement.getMetadata().getUid()).isNotEqualTo(pod.getMetadata().getUid());
       String newIp = network.ip(replacement);
-      sleepPast(Duration.ofSeconds(65));
+      // Evidence that the node lifecycle controller has judged the fake node past its grace
+      // period: a witness Node registered after it, with no heartbeat, turns Unknown.
+      String witness = registerWitnessNode();
+      try {
+        await().atMost(Duration.ofSeconds(180)).until(() -> "Unknown".equals(readyStatus(witness)));
+      } finally {
+        client.nodes().withName(witness).delete();
+      }
       assertThat(network.readyEndpointSlice(namespace, "gone", newIp)).isPresent();
       assertThat(client.nodes().withName(network.nodeName()).get().getStatus().getConditions())
           .filteredOn(c -> c.getType().equals("Ready"))
@@ -189,12 +200,39 @@ class PodNetworkIT {
     client.resource(app).create();
   }
 
-  private static void sleepPast(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  /** A Node that says Ready once and never again (no Lease, no status heartbeat). */
+  private static String registerWitnessNode() {
+    String name = "aideploy-witness-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    client
+        .nodes()
+        .resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    client
+        .nodes()
+        .withName(name)
+        .editStatus(
+            n -> {
+              n.getStatus()
+                  .setConditions(
+                      List.of(
+                          new NodeConditionBuilder()
+                              .withType("Ready")
+                              .withStatus("True")
+                              .withReason("KubeletReady")
+                              .withLastHeartbeatTime(now)
+                              .withLastTransitionTime(now)
+                              .build()));
+              return n;
+            });
+    return name;
+  }
+
+  private static String readyStatus(String node) {
+    return client.nodes().withName(node).get().getStatus().getConditions().stream()
+        .filter(c -> c.getType().equals("Ready"))
+        .map(c -> c.getStatus())
+        .findFirst()
+        .orElse(null);
   }
 }
