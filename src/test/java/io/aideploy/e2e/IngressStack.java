@@ -6,12 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.aideploy.crypto.TokenValue;
+import io.aideploy.testing.FreePorts;
 import io.aideploy.testing.LocalControlPlane;
 import io.aideploy.testing.LocalControlPlane.CommandResult;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -127,8 +126,8 @@ final class IngressStack implements AutoCloseable {
           exchange.close();
         });
     hello.start();
-    this.gatewayPort = freePort();
-    int managementPort = freePort();
+    this.gatewayPort = FreePorts.pick();
+    int managementPort = FreePorts.pick();
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -318,13 +317,5 @@ final class IngressStack implements AutoCloseable {
 
   private static String javaBinary() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

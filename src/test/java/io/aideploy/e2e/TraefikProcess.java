@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aideploy.testing.FreePorts;
 import io.aideploy.testing.LocalControlPlane;
 import io.aideploy.testing.LocalControlPlane.CommandResult;
 import java.io.IOException;
@@ -126,7 +127,7 @@ final class TraefikProcess implements AutoCloseable {
     // 127.200-249.*.1: apart from IngressStack's nginx addresses (127.100-199.*.1).
     this.address = "127." + random.nextInt(200, 250) + "." + random.nextInt(1, 255) + ".1";
     this.dir = Files.createTempDirectory("aideploy-traefik");
-    int apiPort = IngressStack.freePort();
+    int apiPort = FreePorts.pick();
     this.api = "http://127.0.0.1:" + apiPort;
 
     Path crt = dir.resolve("tls.crt");

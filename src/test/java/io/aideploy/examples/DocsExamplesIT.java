@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.aideploy.testing.AideployProcess;
+import io.aideploy.testing.FreePorts;
 import io.aideploy.testing.LocalControlPlane;
 import io.aideploy.testing.LocalControlPlane.CommandResult;
 import io.aideploy.testing.TestNamespaces;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,8 +55,8 @@ class DocsExamplesIT {
     List<DocBlock> blocks = DocBlock.marked(project, "README.md", "readme");
     assertThat(blocks).as("marked blocks in README.md").hasSizeGreaterThanOrEqualTo(3);
 
-    int gatewayPort = freePort();
-    int managementPort = freePort();
+    int gatewayPort = FreePorts.pick();
+    int managementPort = FreePorts.pick();
     // Whatever fails, nothing the blocks started outlives the test.
     String script =
         DocScript.of(
@@ -166,7 +166,7 @@ class DocsExamplesIT {
       Path dir = Files.createTempDirectory("docs-pages-cluster");
       LocalControlPlane.Separate controlPlane = LocalControlPlane.startSeparate(dir);
       KubernetesClient client = controlPlane.cluster().newClient();
-      int managementPort = freePort();
+      int managementPort = FreePorts.pick();
       AideployProcess aideploy =
           AideployProcess.start(
               project,
@@ -175,7 +175,7 @@ class DocsExamplesIT {
               dir.resolve("aideploy.log"),
               "all",
               "--base-domain=apps.example.test",
-              "--gateway-port=" + freePort(),
+              "--gateway-port=" + FreePorts.pick(),
               "--management-port=" + managementPort);
       PagesCluster started = new PagesCluster(dir, controlPlane, client, aideploy);
       try {
@@ -213,12 +213,6 @@ class DocsExamplesIT {
         controlPlane.close();
         deleteTree(dir);
       }
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket probe = new ServerSocket(0)) {
-      return probe.getLocalPort();
     }
   }
 

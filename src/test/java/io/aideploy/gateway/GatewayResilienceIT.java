@@ -44,10 +44,11 @@ class GatewayResilienceIT {
     Route route = Route.to(cluster);
 
     Vertx vertx = Vertx.vertx();
-    // The route leads nowhere (a port nothing listens on): every connection is dropped, and
-    // counted, so that the test knows the gateway tried and failed rather than had not tried yet.
-    TcpForwarder forwarder = route.openTo(TcpForwarder.freePort());
-    try (KubernetesClient client = route.client()) {
+    // The route starts cut: every connection is closed as it arrives, and counted, so that the
+    // test knows the gateway tried and failed rather than had not tried yet.
+    try (TcpForwarder forwarder = route.open();
+        KubernetesClient client = route.client()) {
+      forwarder.cut();
       GatewayRuntime gateway =
           GatewayRuntime.start(
               client,
@@ -58,35 +59,30 @@ class GatewayResilienceIT {
               Duration.ofSeconds(2).toNanos());
       try {
         // Both informers' first lists and the first freshness read, and retries of them.
-        TcpForwarder nowhere = forwarder;
-        await().atMost(WAIT).until(() -> nowhere.accepted() >= 6);
+        await().atMost(WAIT).until(() -> forwarder.accepted() >= 6);
         assertThat(gateway.isReady()).isFalse();
         assertThat(GatewayIT.auth(gateway.port(), uid(app), value).status()).isEqualTo(503);
 
-        forwarder.close();
-        forwarder = route.open();
+        forwarder.heal();
         await().atMost(WAIT).until(gateway::isReady);
         await()
             .atMost(WAIT)
             .until(() -> GatewayIT.auth(gateway.port(), uid(app), value).status() == 200);
 
         // The watches are cut and cannot come back: after the grace period, no more 200s.
-        forwarder.close();
+        forwarder.cut();
         await()
             .atMost(WAIT)
             .until(() -> GatewayIT.auth(gateway.port(), uid(app), value).status() == 503);
         assertThat(gateway.isReady()).isFalse();
 
-        forwarder = route.open();
+        forwarder.heal();
         await().atMost(WAIT).until(gateway::isReady);
         assertThat(GatewayIT.auth(gateway.port(), uid(app), value).status()).isEqualTo(200);
       } finally {
         gateway.close();
       }
     } finally {
-      if (forwarder != null) {
-        forwarder.close();
-      }
       vertx.close().toCompletionStage().toCompletableFuture().join();
     }
   }
@@ -146,23 +142,27 @@ class GatewayResilienceIT {
     }
   }
 
-  /** The gateway's way to the API server, through a forwarder the test opens, cuts or freezes. */
-  private record Route(URI apiServer, int port, Config config) {
+  /**
+   * The gateway's way to the API server, through a forwarder the test cuts, heals or freezes. The
+   * client is made only after {@link #open}, which chooses the port.
+   */
+  private static final class Route {
+    private final Config config;
+    private final URI apiServer;
+
+    private Route(Config config) {
+      this.config = config;
+      this.apiServer = URI.create(config.getMasterUrl());
+    }
+
     static Route to(LocalControlPlane.Cluster cluster) throws java.io.IOException {
-      Config config = Config.fromKubeconfig(Files.readString(cluster.kubeconfig()));
-      URI apiServer = URI.create(config.getMasterUrl());
-      int port = TcpForwarder.freePort();
-      config.setMasterUrl("https://127.0.0.1:" + port);
-      return new Route(apiServer, port, config);
+      return new Route(Config.fromKubeconfig(Files.readString(cluster.kubeconfig())));
     }
 
     TcpForwarder open() {
-      return TcpForwarder.start(port, apiServer.getHost(), apiServer.getPort());
-    }
-
-    /** A route to {@code targetPort} on the API server's host instead. */
-    TcpForwarder openTo(int targetPort) {
-      return TcpForwarder.start(port, apiServer.getHost(), targetPort);
+      TcpForwarder forwarder = TcpForwarder.start(apiServer.getHost(), apiServer.getPort());
+      config.setMasterUrl("https://127.0.0.1:" + forwarder.port());
+      return forwarder;
     }
 
     KubernetesClient client() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.aideploy.api.v1alpha1.AiApp;
+import io.aideploy.testing.FreePorts;
 import io.aideploy.testing.Helm;
 import io.aideploy.testing.LocalControlPlane;
 import io.aideploy.testing.LocalControlPlane.CommandResult;
@@ -13,7 +14,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -274,8 +274,8 @@ class HelmInstallE2E {
 
     List<Process> processes = new ArrayList<>();
     List<Path> logs = new ArrayList<>();
-    int gatewayPort = freePort();
-    List<Integer> managementPorts = List.of(freePort(), freePort(), freePort());
+    int gatewayPort = FreePorts.pick();
+    List<Integer> managementPorts = List.of(FreePorts.pick(), FreePorts.pick(), FreePorts.pick());
     try {
       for (int i = 0; i < 2; i++) {
         processes.add(
@@ -412,12 +412,6 @@ class HelmInstallE2E {
       request.header("Authorization", "Bearer " + token);
     }
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static List<String> names(LocalControlPlane.Cluster cluster, String ns, String kinds) {

@@ -4,11 +4,11 @@ import static io.aideploy.testing.CiRequirement.required;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.aideploy.testing.FreePorts;
 import io.aideploy.testing.LocalControlPlane;
 import io.aideploy.testing.TestNamespaces;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -112,8 +112,8 @@ class ImageE2E {
 
   @Test
   void gatewayBecomesReadyAgainstTheControlPlaneAsTheImagesUser() throws Exception {
-    int gatewayPort = freePort();
-    int managementPort = freePort();
+    int gatewayPort = FreePorts.pick();
+    int managementPort = FreePorts.pick();
     runUntilReady(
         List.of("gateway", "--gateway-port=" + gatewayPort, "--management-port=" + managementPort),
         managementPort);
@@ -122,7 +122,7 @@ class ImageE2E {
   @Test
   void operatorBecomesReadyAgainstTheControlPlaneAsTheImagesUser(KubernetesClient client)
       throws Exception {
-    int managementPort = freePort();
+    int managementPort = FreePorts.pick();
     String namespace = TestNamespaces.create(client, "image");
     runUntilReady(
         List.of(
@@ -167,12 +167,6 @@ class ImageE2E {
             .timeout(Duration.ofSeconds(5))
             .build();
     return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   /** The project's version, from the build (failsafe's aideploy.version). */

@@ -2,12 +2,12 @@ package io.aideploy.operator;
 
 import static io.aideploy.operator.OperatorCommandIT.applyApp;
 import static io.aideploy.operator.OperatorCommandIT.awaitChildren;
-import static io.aideploy.operator.OperatorCommandIT.freePort;
 import static io.aideploy.operator.OperatorCommandIT.start;
 import static io.aideploy.operator.OperatorCommandIT.stop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.aideploy.testing.FreePorts;
 import io.aideploy.testing.LocalControlPlane;
 import io.aideploy.testing.TestNamespaces;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -46,7 +46,7 @@ class LeaderElectionIT {
                 "--leader-election",
                 "--leader-election-namespace=" + namespace,
                 "--watch-namespaces=" + namespace,
-                "--management-port=" + freePort()));
+                "--management-port=" + FreePorts.pick()));
       }
       var lease = client.leases().inNamespace(namespace).withName("aideploy-operator");
       String holder =

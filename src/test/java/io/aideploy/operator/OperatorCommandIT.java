@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.aideploy.crypto.TokenValue;
 import io.aideploy.testing.AideployProcess;
+import io.aideploy.testing.FreePorts;
 import io.aideploy.testing.LocalControlPlane;
 import io.aideploy.testing.LocalControlPlane.CommandResult;
 import io.aideploy.testing.TestNamespaces;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,7 +41,7 @@ class OperatorCommandIT {
 
   @BeforeAll
   static void startOperator(LocalControlPlane.Cluster cluster) throws IOException {
-    managementPort = freePort();
+    managementPort = FreePorts.pick();
     log = Files.createTempFile("operator", ".log");
     operator = start(cluster, log, "operator", "--management-port=" + managementPort);
   }
@@ -149,8 +149,8 @@ class OperatorCommandIT {
   @Test
   void allRunsTheGatewayOnTheOperatorsTokens(
       LocalControlPlane.Cluster cluster, KubernetesClient client) throws Exception {
-    int gatewayPort = freePort();
-    int allManagementPort = freePort();
+    int gatewayPort = FreePorts.pick();
+    int allManagementPort = FreePorts.pick();
     Path allLog = Files.createTempFile("all", ".log");
     Process all =
         start(
@@ -288,12 +288,6 @@ class OperatorCommandIT {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
         .timeout(Duration.ofSeconds(5))
         .build();
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   /**

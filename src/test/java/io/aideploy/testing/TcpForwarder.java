@@ -12,15 +12,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP forwarder on a fixed local port that tests start, stop or freeze, to make the API server
+ * A TCP forwarder on a local port that tests cut, heal or freeze, to make the API server
  * unreachable (not yet up, gone mid-watch, or silently partitioned) from the gateway's point of
  * view only.
+ *
+ * <p>The listening socket stays bound for the forwarder's whole life: a cut refuses connections by
+ * closing them as they arrive instead of giving the port up, because a port given up in the
+ * ephemeral range may be taken by any outgoing connection on the machine before it can be bound
+ * again (seen in CI as "Address already in use").
  */
 public final class TcpForwarder implements AutoCloseable {
   private final ServerSocket server;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final AtomicInteger accepted = new AtomicInteger();
   private volatile boolean frozen;
+  private volatile boolean cut;
 
   private TcpForwarder(ServerSocket server, String targetHost, int targetPort) {
     this.server = server;
@@ -31,6 +37,10 @@ public final class TcpForwarder implements AutoCloseable {
                 try {
                   Socket client = server.accept();
                   accepted.incrementAndGet();
+                  if (cut) {
+                    closeQuietly(client);
+                    continue;
+                  }
                   Socket upstream;
                   try {
                     upstream = new Socket(targetHost, targetPort);
@@ -52,16 +62,22 @@ public final class TcpForwarder implements AutoCloseable {
     acceptor.start();
   }
 
-  /** Starts forwarding {@code port} on 127.0.0.1 to the target. */
-  public static TcpForwarder start(int port, String targetHost, int targetPort) {
+  /**
+   * Starts forwarding a port of its own choosing on 127.0.0.1 (see {@link #port}) to the target.
+   */
+  public static TcpForwarder start(String targetHost, int targetPort) {
     try {
       ServerSocket server = new ServerSocket();
-      server.setReuseAddress(true);
-      server.bind(new InetSocketAddress("127.0.0.1", port));
+      server.bind(new InetSocketAddress("127.0.0.1", 0));
       return new TcpForwarder(server, targetHost, targetPort);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The local port clients connect to. */
+  public int port() {
+    return server.getLocalPort();
   }
 
   /**
@@ -70,15 +86,6 @@ public final class TcpForwarder implements AutoCloseable {
    */
   public int accepted() {
     return accepted.get();
-  }
-
-  /** A port that is free now (and, with luck, still free when the forwarder starts on it). */
-  public static int freePort() {
-    try (ServerSocket probe = new ServerSocket(0)) {
-      return probe.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private void pump(Socket from, Socket to) {
@@ -122,7 +129,22 @@ public final class TcpForwarder implements AutoCloseable {
     frozen = false;
   }
 
-  /** Stops listening and cuts every forwarded connection. */
+  /**
+   * A loud partition: every forwarded connection is closed and new ones are closed as they arrive
+   * (still counted by {@link #accepted}) until {@link #heal}.
+   */
+  public void cut() {
+    cut = true;
+    sockets.forEach(TcpForwarder::closeQuietly);
+    sockets.clear();
+  }
+
+  /** Forwards new connections again after a {@link #cut}. */
+  public void heal() {
+    cut = false;
+  }
+
+  /** Stops listening and closes every forwarded connection. */
   @Override
   public void close() {
     closeQuietly(server);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.aideploy.api.v1alpha1.AiToken;
 import io.aideploy.crypto.TokenValue;
 import io.aideploy.testing.AideployProcess;
+import io.aideploy.testing.FreePorts;
 import io.aideploy.testing.LocalControlPlane;
 import io.aideploy.testing.TcpForwarder;
 import io.aideploy.testing.TestNamespaces;
@@ -142,7 +143,7 @@ public final class FaultScenario implements AutoCloseable {
     churn = Churn.prepare(client, namespace, truth, options.churnPeriod());
     for (int i = 0; i < options.operators(); i++) {
       List<String> args = new ArrayList<>(List.of("operator", "--watch-namespaces=" + namespace));
-      args.add("--management-port=" + TcpForwarder.freePort());
+      args.add("--management-port=" + FreePorts.pick());
       if (options.operators() > 1) {
         args.add("--leader-election");
         args.add("--leader-election-namespace=" + namespace);
@@ -153,8 +154,8 @@ public final class FaultScenario implements AutoCloseable {
     if (options.throughForwarder()) {
       String text = Files.readString(cluster.kubeconfig());
       URI apiServer = URI.create(Config.fromKubeconfig(text).getMasterUrl());
-      int port = TcpForwarder.freePort();
-      forwarder = TcpForwarder.start(port, apiServer.getHost(), apiServer.getPort());
+      forwarder = TcpForwarder.start(apiServer.getHost(), apiServer.getPort());
+      int port = forwarder.port();
       gatewayKubeconfig = logs.resolve("gateway-kubeconfig");
       Files.writeString(
           gatewayKubeconfig,
@@ -162,8 +163,8 @@ public final class FaultScenario implements AutoCloseable {
               "server: https://127.0.0.1:" + apiServer.getPort(),
               "server: https://127.0.0.1:" + port));
     }
-    gatewayPort = TcpForwarder.freePort();
-    managementPort = TcpForwarder.freePort();
+    gatewayPort = FreePorts.pick();
+    managementPort = FreePorts.pick();
     gateway =
         jar(
             "gateway",
