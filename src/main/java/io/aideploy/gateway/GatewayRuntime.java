@@ -38,6 +38,13 @@ public final class GatewayRuntime implements Component {
   /** Headers beyond this size are refused by the HTTP codec (431) before any handler runs. */
   static final int MAX_HEADER_SIZE = 16 * 1024;
 
+  /**
+   * Objects per page of the informers' lists (client-go's page size). Unpaged, the first list of
+   * 100,000 AiApps arrives as one response that fabric8 turns into 100,000 whole objects before the
+   * store trims them: more than the gateway's 512 MiB. Paged, at most one page is held whole.
+   */
+  static final long LIST_PAGE = 500;
+
   private final List<SharedIndexInformer<?>> informers;
   private final InformerHealth health;
   private final ApiFreshness freshness;
@@ -184,11 +191,16 @@ public final class GatewayRuntime implements Component {
           UnaryOperator<T> trim) {
     List<SharedIndexInformer<?>> started = new ArrayList<>();
     if (settings.watchNamespaces().isEmpty()) {
-      started.add(startInformer(resources.inAnyNamespace().runnableInformer(0), handler, trim));
+      started.add(
+          startInformer(
+              resources.inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0), handler, trim));
     } else {
       for (String namespace : settings.watchNamespaces()) {
         started.add(
-            startInformer(resources.inNamespace(namespace).runnableInformer(0), handler, trim));
+            startInformer(
+                resources.inNamespace(namespace).withLimit(LIST_PAGE).runnableInformer(0),
+                handler,
+                trim));
       }
     }
     return started;
