@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -476,29 +477,7 @@ class AiAppReconcilerIT {
         .apps()
         .deployments()
         .inNamespace(namespace)
-        .resource(
-            new DeploymentBuilder()
-                .withNewMetadata()
-                .withName("clash")
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(0)
-                .withNewSelector()
-                .addToMatchLabels("app", "clash")
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .addToLabels("app", "clash")
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("c")
-                .withImage("nginx")
-                .endContainer()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build())
+        .resource(unmanagedDeployment("clash", Map.of("app", "clash")))
         .create();
     create("clash", Map.of(), spec -> spec);
     AiApp failed =
@@ -512,6 +491,53 @@ class AiAppReconcilerIT {
     await().atMost(WAIT).until(() -> !events("ReconcileError").isEmpty());
     assertThat(get(Deployment.class, "clash").getMetadata().getLabels())
         .doesNotContainKey(ReservedLabels.MANAGED_BY);
+  }
+
+  @Test
+  void aChildWhoseControllerIsTheAppIsAppliedAgainNotReportedAsForeign() {
+    // An apply of ours that the API server carried out after the client had given up, not yet in
+    // the cache: here a Deployment the informers do not see (no managed-by label) whose controller
+    // reference is the app's. The app is first refused, so that it has a uid and no children yet.
+    createToken("held");
+    awaitChild(Secret.class, "held");
+    create("retried", Map.of(), spec -> withSecretEnv(spec, "STOLEN", "held"));
+    AiApp refused = awaitRefused("retried");
+    // Its selector is the one the operator writes, which a Deployment cannot change.
+    Deployment earlier =
+        unmanagedDeployment("retried", Map.of(ReservedLabels.ID, refused.getMetadata().getUid()));
+    earlier
+        .getMetadata()
+        .setOwnerReferences(
+            List.of(
+                new OwnerReferenceBuilder()
+                    .withApiVersion(refused.getApiVersion())
+                    .withKind(refused.getKind())
+                    .withName("retried")
+                    .withUid(refused.getMetadata().getUid())
+                    .withController(true)
+                    .build()));
+    client.resource(earlier).create();
+
+    updateSpec(
+        "retried",
+        spec -> {
+          spec.setEnv(null);
+          return spec;
+        });
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                get(Deployment.class, "retried")
+                    .getMetadata()
+                    .getLabels()
+                    .containsKey(ReservedLabels.MANAGED_BY));
+    AiApp applied =
+        awaitStatus(
+            "retried",
+            s -> !TokenSecretReferences.REASON.equals(s.getConditions().get(0).getReason()));
+    assertThat(applied.getStatus().getConditions())
+        .noneMatch(c -> "ReconcileError".equals(c.getReason()));
   }
 
   @Test
@@ -684,6 +710,33 @@ class AiAppReconcilerIT {
   }
 
   // --- helpers ---
+
+  /** A Deployment named {@code name} that aideploy does not manage, selecting {@code pods}. */
+  private Deployment unmanagedDeployment(String name, Map<String, String> pods) {
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(0)
+        .withNewSelector()
+        .addToMatchLabels(pods)
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .addToLabels(pods)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("c")
+        .withImage("nginx")
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
 
   private static AiAppSpec withSecretEnv(AiAppSpec spec, String variable, String secret) {
     return withSecretEnv(spec, variable, secret, null);

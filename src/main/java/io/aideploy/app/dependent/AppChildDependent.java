@@ -77,8 +77,16 @@ abstract class AppChildDependent<R extends HasMetadata>
     try {
       created = super.create(desired, app, context);
     } catch (KubernetesClientException e) {
-      // The informers see only managed children, so a conflict here is someone else's object.
-      if (e.getCode() == 409) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      // JOSDK creates only if absent (server-side apply with resourceVersion 1), so a 409 means
+      // the name is taken. The informers see only labelled children, and may lag: an earlier
+      // apply of ours that the API server carried out after the client gave up (seen under load)
+      // is one the cache has not seen yet. Such a child is the app's by its controller reference
+      // and is applied again; anything else is someone else's object and is never taken over.
+      R live = live(desired, context);
+      if (live == null || !controlledBy(live, app)) {
         throw new ChildConflictException(
             desired.getKind()
                 + " "
@@ -87,10 +95,24 @@ abstract class AppChildDependent<R extends HasMetadata>
                 + " that "
                 + desired.getKind());
       }
-      throw e;
+      desired.getMetadata().setResourceVersion(null);
+      return update(live, desired, app, context);
     }
     AppContext.changes(context).created(desired.getKind());
     return created;
+  }
+
+  private R live(R desired, Context<AiApp> context) {
+    return context.getClient().resource(desired).get();
+  }
+
+  /** Whether {@code child}'s controller is {@code app} itself (its uid, not only its name). */
+  static boolean controlledBy(HasMetadata child, AiApp app) {
+    return child.getMetadata().getOwnerReferences().stream()
+        .anyMatch(
+            owner ->
+                Boolean.TRUE.equals(owner.getController())
+                    && app.getMetadata().getUid().equals(owner.getUid()));
   }
 
   @Override
