@@ -1,10 +1,9 @@
 package io.aideploy.gateway;
 
 import io.aideploy.api.v1alpha1.AiToken;
+import io.aideploy.kube.ExactWrites;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,26 +73,28 @@ final class LastUsedRecorder implements AutoCloseable {
             ? lastWritten.putIfAbsent(key, now) == null
             : lastWritten.replace(key, previous, now);
     if (mine) {
-      executor.execute(() -> patch(token.namespace(), token.name(), now));
+      executor.execute(() -> patch(token, now));
     }
   }
 
-  private void patch(String namespace, String name, Instant when) {
+  private void patch(TokenEntry token, Instant when) {
     String timestamp = when.truncatedTo(ChronoUnit.SECONDS).toString();
     try {
-      // resource(reference), not withName(name): fabric8 would GET the token first.
-      AiToken reference = new AiToken();
-      reference.getMetadata().setNamespace(namespace);
-      reference.getMetadata().setName(name);
-      client
-          .resource(reference)
-          .subresource("status")
-          .patch(
-              PatchContext.of(PatchType.JSON_MERGE),
-              "{\"status\":{\"lastUsedAt\":\"" + timestamp + "\"}}");
+      // With the uid: never a use of this value recorded on a re-created token of the same name.
+      ExactWrites.mergePatchStatus(
+          client,
+          AiToken.class,
+          token.namespace(),
+          token.name(),
+          token.uid(),
+          Map.of("lastUsedAt", timestamp));
     } catch (KubernetesClientException e) {
       // A deleted token or an unreachable API server: the next use a minute later tries again.
-      log.debug("cannot record last use of AiToken {}/{}: {}", namespace, name, e.getCode());
+      log.debug(
+          "cannot record last use of AiToken {}/{}: {}",
+          token.namespace(),
+          token.name(),
+          e.getCode());
     }
   }
 

@@ -1,11 +1,11 @@
 package io.aideploy.gateway;
 
 import io.aideploy.api.v1alpha1.AiToken;
+import io.aideploy.kube.ExactWrites;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Ends every browser session of a token on every gateway replica: writes {@code
@@ -32,17 +32,16 @@ final class SignOut {
    */
   void signOut(TokenEntry token) {
     String now = Instant.ofEpochMilli(clock.millis()).toString();
-    // resource(reference), not withName(name): fabric8 would GET the token first.
-    AiToken reference = new AiToken();
-    reference.getMetadata().setNamespace(token.namespace());
-    reference.getMetadata().setName(token.name());
+    // With the token's uid: a token deleted and re-created under the same name meanwhile is
+    // another token, whose sessions this sign-out must not end.
     AiToken patched =
-        client
-            .resource(reference)
-            .subresource("status")
-            .patch(
-                PatchContext.of(PatchType.JSON_MERGE),
-                "{\"status\":{\"sessionsNotBefore\":\"" + now + "\"}}");
+        ExactWrites.mergePatchStatus(
+            client,
+            AiToken.class,
+            token.namespace(),
+            token.name(),
+            token.uid(),
+            Map.of("sessionsNotBefore", now));
     // This replica refuses at once; the others when their watch delivers the same object.
     index.putToken(patched);
   }

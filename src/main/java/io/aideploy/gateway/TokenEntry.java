@@ -25,6 +25,7 @@ import java.time.format.DateTimeParseException;
 record TokenEntry(
     String namespace,
     String name,
+    String uid,
     Role role,
     Selector selector,
     Instant expiresAt,
@@ -98,6 +99,7 @@ record TokenEntry(
     return new TokenEntry(
         token.getMetadata().getNamespace(),
         token.getMetadata().getName(),
+        token.getMetadata().getUid(),
         spec == null ? null : spec.getRole(),
         selector,
         expiresAt,
@@ -123,6 +125,7 @@ record TokenEntry(
     return new TokenEntry(
         namespace,
         name,
+        uid,
         role,
         selector,
         ends,

@@ -52,6 +52,46 @@ public final class ExactWrites {
   }
 
   /**
+   * As {@link #mergePatch}, on the status subresource: {@code status} as the object's status
+   * fields. The API server ignores a uid in a status patch (it keeps the stored metadata), so the
+   * object is read first, its uid compared, and the patch carries the resourceVersion read: a
+   * concurrent change makes it fail (409) and it is tried again, up to three times.
+   *
+   * @throws KubernetesClientException 404 when it is gone, 409 when the name now belongs to another
+   *     object or the object kept changing
+   */
+  public static <T extends HasMetadata> T mergePatchStatus(
+      KubernetesClient client,
+      Class<T> type,
+      String namespace,
+      String name,
+      String uid,
+      Map<String, Object> status) {
+    for (int attempt = 1; ; attempt++) {
+      T live = client.resources(type).inNamespace(namespace).withName(name).get();
+      if (live == null) {
+        throw new KubernetesClientException(type.getSimpleName() + " is gone", 404, null);
+      }
+      if (!live.getMetadata().getUid().equals(uid)) {
+        throw new KubernetesClientException(
+            type.getSimpleName() + " was re-created under the same name", 409, null);
+      }
+      ObjectNode patch = Serialization.jsonMapper().valueToTree(Map.of("status", status));
+      patch.withObject("/metadata").put("resourceVersion", live.getMetadata().getResourceVersion());
+      try {
+        return client
+            .resource(live)
+            .subresource("status")
+            .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
    * Deletes the object named {@code name} whose uid is {@code uid}, its dependents in the
    * background. fabric8 has no uid precondition for deletes, hence the plain call.
    *

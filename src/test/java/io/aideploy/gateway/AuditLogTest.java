@@ -21,6 +21,7 @@ class AuditLogTest {
       new TokenEntry(
           "team-a",
           "reader",
+          "uid-reader",
           Role.Reader,
           Selector.everything(),
           null,

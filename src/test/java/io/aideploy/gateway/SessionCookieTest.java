@@ -135,6 +135,7 @@ class SessionCookieTest {
     return new TokenEntry(
         "ns",
         "t",
+        "uid-t",
         Role.Reader,
         Selector.everything(),
         expiresAt,
