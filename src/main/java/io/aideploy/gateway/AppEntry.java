@@ -3,6 +3,8 @@ package io.aideploy.gateway;
 import io.aideploy.api.v1alpha1.Access;
 import io.aideploy.api.v1alpha1.AiApp;
 import io.aideploy.api.v1alpha1.AiAppSpec;
+import io.aideploy.api.v1alpha1.AppPhase;
+import io.aideploy.api.v1alpha1.AppState;
 import io.aideploy.api.v1alpha1.Cors;
 import io.aideploy.labels.ReservedLabels;
 import java.util.Locale;
@@ -15,8 +17,12 @@ import java.util.stream.Collectors;
  * What the gateway knows of an AiApp: its id (uid), where it lives, the labels that count for
  * access (reserved ones forced from the uid) and whether it needs a token.
  *
+ * <p>It holds plain values, not the AiApp: every replica keeps one per app in the cluster, and the
+ * object with its metadata and maps cost several times more heap than these fields.
+ *
  * @param corsOrigins the origins whose CORS preflights need no token ({@code spec.cors})
- * @param resource the cached AiApp itself, for the lifecycle API's answers; never modified
+ * @param state {@code spec.state} as stored (null: the schema's default, Running)
+ * @param image, phase, replicas, availableReplicas, createdAt for the lifecycle API's answers
  */
 record AppEntry(
     String id,
@@ -25,13 +31,19 @@ record AppEntry(
     Map<String, String> labels,
     Access access,
     Set<String> corsOrigins,
-    AiApp resource) {
+    AppState state,
+    String image,
+    AppPhase phase,
+    Integer replicas,
+    Integer availableReplicas,
+    String createdAt) {
 
   static AppEntry from(AiApp app) {
     var spec = app.getSpec();
     // A missing spec or access field is the schema's default: Token, never Public.
     Access access =
         spec != null && spec.getAccess() == Access.Public ? Access.Public : Access.Token;
+    var status = app.getStatus();
     return new AppEntry(
         app.getMetadata().getUid(),
         app.getMetadata().getNamespace(),
@@ -39,7 +51,12 @@ record AppEntry(
         Map.copyOf(ReservedLabels.effective(app)),
         access,
         corsOrigins(spec),
-        app);
+        spec == null ? null : spec.getState(),
+        spec == null ? null : spec.getImage(),
+        status == null ? null : status.getPhase(),
+        status == null ? null : status.getReplicas(),
+        status == null ? null : status.getAvailableReplicas(),
+        app.getMetadata().getCreationTimestamp());
   }
 
   /**

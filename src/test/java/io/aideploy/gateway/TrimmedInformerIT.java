@@ -23,9 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Neither an informer's cache nor its handlers see what {@link CachedFields} drops, whether the
- * object arrives in the initial list or through the watch. Against the real API server: the mock
- * server's watches need the Vert.x 4 that the gateway's Vert.x 5 displaces.
+ * Handlers see objects only as {@link CachedFields} keeps them, whether they arrive in the initial
+ * list or through the watch, and the informer's own store holds nothing but their identity. Against
+ * the real API server: the mock server's watches need the Vert.x 4 that the gateway's Vert.x 5
+ * displaces.
  */
 @ExtendWith(LocalControlPlane.class)
 class TrimmedInformerIT {
@@ -39,10 +40,11 @@ class TrimmedInformerIT {
     AiApp listed = client.resource(app(ns, "listed")).create();
     assertThat(Serialization.asJson(listed).length()).isGreaterThan(1_000_000);
     List<AiApp> seen = new CopyOnWriteArrayList<>();
+    List<AiApp> deleted = new CopyOnWriteArrayList<>();
     SharedIndexInformer<AiApp> informer =
         TrimmedInformer.feed(
             client.resources(AiApp.class).inNamespace(ns).runnableInformer(0),
-            recording(seen),
+            recording(seen, deleted),
             CachedFields::app);
     try {
       informer.start();
@@ -58,7 +60,23 @@ class TrimmedInformerIT {
           .containsExactly("listed", "watched", "listed");
       assertThat(seen).allSatisfy(TrimmedInformerIT::isTrimmed);
       assertThat(seen.get(2).getMetadata().getLabels()).containsEntry("group", "B");
-      assertThat(informer.getStore().list()).hasSize(2).allSatisfy(TrimmedInformerIT::isTrimmed);
+      assertThat(informer.getStore().list())
+          .hasSize(2)
+          .allSatisfy(
+              stored -> {
+                assertThat(stored.getMetadata().getUid()).isNotBlank();
+                assertThat(stored.getMetadata().getResourceVersion()).isNotBlank();
+                assertThat(stored.getMetadata().getLabels()).isNullOrEmpty();
+                assertThat(stored.getSpec()).isNull();
+              });
+
+      // A deletion reaches the handler with what it needs to forget the app: its key and uid.
+      String uid = client.resource(listed).get().getMetadata().getUid();
+      client.resource(listed).delete();
+      await().atMost(Duration.ofSeconds(30)).until(() -> deleted.size() == 1);
+      assertThat(deleted.get(0).getMetadata().getUid()).isEqualTo(uid);
+      assertThat(deleted.get(0).getMetadata().getName()).isEqualTo("listed");
+      assertThat(deleted.get(0).getMetadata().getNamespace()).isEqualTo(ns);
     } finally {
       informer.close();
     }
@@ -73,7 +91,7 @@ class TrimmedInformerIT {
     assertThat(app.getMetadata().getUid()).isNotBlank();
   }
 
-  private static ResourceEventHandler<AiApp> recording(List<AiApp> seen) {
+  private static ResourceEventHandler<AiApp> recording(List<AiApp> seen, List<AiApp> deleted) {
     return new ResourceEventHandler<>() {
       @Override
       public void onAdd(AiApp app) {
@@ -86,7 +104,9 @@ class TrimmedInformerIT {
       }
 
       @Override
-      public void onDelete(AiApp app, boolean finalStateUnknown) {}
+      public void onDelete(AiApp app, boolean finalStateUnknown) {
+        deleted.add(app);
+      }
     };
   }
 
