@@ -109,10 +109,16 @@ public class AiAppReconciler implements Reconciler<AiApp> {
     // AiTokens, and Secrets of the token type, to refuse apps that would read a token's value.
     // Their events re-reconcile the apps that reference them, so an app whose reference turns
     // into a token Secret later is flagged then too.
+    // Only their existence matters here (a token's status, a Secret's data do not), so updates
+    // are filtered out: each one would scan the namespace's apps. The reconciler looks them up by
+    // name in these sources; the mapper from app to them keeps JOSDK from maintaining its own
+    // index, which it would update on every event, filtered or not.
     var tokenConfig =
         InformerEventSourceConfiguration.from(AiToken.class, AiApp.class)
             .withNamespacesInheritedFromController()
+            .withOnUpdateFilter((token, old) -> false)
             .withSecondaryToPrimaryMapper(token -> appsReferencing(token, context))
+            .withPrimaryToSecondaryMapper(AiAppReconciler::secretsReferenced)
             .build();
     // By type, not by the token reconciler's managed-by label: a token Secret stripped of its
     // labels still holds a value. The type of a Secret cannot change once it is created.
@@ -121,7 +127,9 @@ public class AiAppReconciler implements Reconciler<AiApp> {
             .withFieldSelector(
                 new FieldSelector(new FieldSelector.Field("type", TokenSecrets.TYPE)))
             .withNamespacesInheritedFromController()
+            .withOnUpdateFilter((secret, old) -> false)
             .withSecondaryToPrimaryMapper(secret -> appsReferencing(secret, context))
+            .withPrimaryToSecondaryMapper(AiAppReconciler::secretsReferenced)
             .build();
     tokens = new InformerEventSource<>(tokenConfig, context);
     tokenSecrets = new InformerEventSource<>(secretConfig, context);
@@ -147,6 +155,13 @@ public class AiAppReconciler implements Reconciler<AiApp> {
             app ->
                 TokenSecretReferences.secretNames(app.getSpec()).contains(name) || isRefused(app))
         .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+
+  /** The Secrets (and the AiTokens of the same names) that {@code app}'s spec names. */
+  private static Set<ResourceID> secretsReferenced(AiApp app) {
+    return TokenSecretReferences.secretNames(app.getSpec()).stream()
+        .map(name -> new ResourceID(name, app.getMetadata().getNamespace()))
         .collect(Collectors.toSet());
   }
 
