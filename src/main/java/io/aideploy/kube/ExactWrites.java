@@ -26,6 +26,9 @@ public final class ExactWrites {
   /**
    * A JSON merge patch of {@code fields} onto the object named {@code name} whose uid is {@code
    * uid}.
+   *
+   * @throws KubernetesClientException 404 when it is gone, 409 when the name now belongs to another
+   *     object
    */
   public static <T extends HasMetadata> T mergePatch(
       KubernetesClient client,
@@ -35,7 +38,8 @@ public final class ExactWrites {
       String uid,
       Map<String, Object> fields) {
     ObjectNode patch = Serialization.jsonMapper().valueToTree(fields);
-    // A uid in a merge patch is checked against the stored one, not written.
+    // A uid in a merge patch is checked against the stored one, not written: the API server
+    // refuses another as a change to an immutable field (422), answered here as the conflict it is.
     patch.withObject("/metadata").put("uid", uid);
     T reference;
     try {
@@ -46,9 +50,25 @@ public final class ExactWrites {
     reference.getMetadata().setNamespace(namespace);
     reference.getMetadata().setName(name);
     // resource(reference), not withName(name): fabric8 would GET the object first.
-    return client
-        .resource(reference)
-        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
+    try {
+      return client
+          .resource(reference)
+          .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 422 && refusedUid(e)) {
+        throw new KubernetesClientException(
+            type.getSimpleName() + " was re-created under the same name", 409, e.getStatus());
+      }
+      throw e;
+    }
+  }
+
+  private static boolean refusedUid(KubernetesClientException e) {
+    return e.getStatus() != null
+        && e.getStatus().getDetails() != null
+        && e.getStatus().getDetails().getCauses() != null
+        && e.getStatus().getDetails().getCauses().stream()
+            .anyMatch(cause -> "metadata.uid".equals(cause.getField()));
   }
 
   /**
