@@ -237,6 +237,9 @@ public final class GatewayRuntime implements Component {
             // connection's pipeline and sees every response.
             .setPerFrameWebSocketCompressionSupported(false)
             .setPerMessageWebSocketCompressionSupported(false)
+            // HTTP/1.1 only: no h2c upgrade a proxy might pass on (h2c smuggling past its rules),
+            // and no per-connection check for the HTTP/2 preface. gRPC has its own port.
+            .setHttp2ClearTextEnabled(false)
             .setIdleTimeout(120);
     List<HttpServer> servers = new CopyOnWriteArrayList<>();
     // One server per core, each on its own event loop; Vert.x shares the port between verticle

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -301,6 +302,34 @@ class GatewayAttackIT {
                     "Authorization: Bearer " + mineOnly)
                 .status())
         .isEqualTo(200);
+  }
+
+  /**
+   * h2c smuggling: behind a proxy that passes {@code Connection} and {@code Upgrade} on, a client
+   * that upgrades its connection to the gateway to HTTP/2 talks to it past the proxy's rules, with
+   * headers the gateway believes because the peer is the proxy. The gateway speaks HTTP/1.1 only.
+   */
+  @Test
+  void noConnectionIsTurnedIntoHttp2() {
+    String upgrade =
+        "GET /auth?app="
+            + uid(mine)
+            + " HTTP/1.1\r\nHost: gateway.test\r\nAuthorization: Bearer "
+            + mineOnly
+            + "\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+            + "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n";
+    assertThat(RawHttp.firstLine(gateway.port(), upgrade.getBytes(StandardCharsets.US_ASCII)))
+        .as("the upgrade request is answered in HTTP/1.1, not switched to h2c")
+        .isEqualTo("HTTP/1.1 200 OK");
+
+    byte[] preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] emptySettings = {0, 0, 0, 4, 0, 0, 0, 0, 0};
+    byte[] priorKnowledge = new byte[preface.length + emptySettings.length];
+    System.arraycopy(preface, 0, priorKnowledge, 0, preface.length);
+    System.arraycopy(emptySettings, 0, priorKnowledge, preface.length, emptySettings.length);
+    assertThat(RawHttp.firstLine(gateway.port(), priorKnowledge))
+        .as("HTTP/2 with prior knowledge gets a refusal in text, not a SETTINGS frame")
+        .matches("HTTP/\\S+ (400|501) .*");
   }
 
   @Test

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,6 +69,31 @@ final class RawHttp {
       socket.getOutputStream().write(bytes);
       socket.getOutputStream().flush();
       return parse(readAll(socket.getInputStream()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Sends raw bytes and returns the answer's first line, or what arrived before the server closed
+   * (for servers that switch protocols and keep the connection open).
+   */
+  static String firstLine(int port, byte[] bytes) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(3_000);
+      socket.getOutputStream().write(bytes);
+      socket.getOutputStream().flush();
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      try {
+        int b;
+        while ((b = in.read()) >= 0 && b != '\n') {
+          line.write(b);
+        }
+      } catch (SocketTimeoutException e) {
+        // An HTTP/2 server waits for more frames: what arrived is the answer.
+      }
+      return line.toString(StandardCharsets.ISO_8859_1).strip();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
