@@ -19,6 +19,7 @@ final class GatewayMetrics {
   private final Map<Route, Map<Reason, Map<Outcome, Counter>>> counters =
       new EnumMap<>(Route.class);
   private final Timer latency;
+  private final Counter connections;
 
   /** Which endpoint decided. */
   enum Route {
@@ -47,6 +48,11 @@ final class GatewayMetrics {
             .minimumExpectedValue(Duration.ofNanos(1_000))
             .maximumExpectedValue(Duration.ofMillis(100))
             .register(registry);
+    this.connections =
+        Counter.builder("aideploy.gateway.connections")
+            .description(
+                "HTTP connections accepted; far fewer than decisions when the proxy keeps them open")
+            .register(registry);
     for (Route route : Route.values()) {
       Map<Reason, Map<Outcome, Counter>> byReason = new EnumMap<>(Reason.class);
       for (Reason reason : Reason.values()) {
@@ -66,6 +72,10 @@ final class GatewayMetrics {
     FunctionCounter.builder("aideploy.gateway.audit.dropped", audit, AuditLog::dropped)
         .description("Audit lines dropped because the log output could not keep up")
         .register(registry);
+  }
+
+  void connectionAccepted() {
+    connections.increment();
   }
 
   void record(Route route, Decision decision, long startNanos) {

@@ -226,6 +226,7 @@ public final class GatewayRuntime implements Component {
 
   static Listening listen(Vertx vertx, int port, GatewayContext context, TrustedProxies proxies) {
     GatewayHandler handler = new GatewayHandler(context, proxies);
+    GatewayMetrics metrics = context.metrics();
     HttpServerOptions options =
         new HttpServerOptions()
             .setPort(port)
@@ -251,7 +252,11 @@ public final class GatewayRuntime implements Component {
                 new VerticleBase() {
                   @Override
                   public Future<?> start() {
-                    HttpServer server = vertx.createHttpServer(options).requestHandler(handler);
+                    HttpServer server =
+                        vertx
+                            .createHttpServer(options)
+                            .connectionHandler(connection -> metrics.connectionAccepted())
+                            .requestHandler(handler);
                     servers.add(server);
                     return server.listen();
                   }
