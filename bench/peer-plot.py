@@ -15,15 +15,19 @@ import matplotlib.pyplot as plt  # noqa: E402
 PATHS = [
     ("gateway", "nginx →\ngateway"),
     ("o2p", "nginx →\noauth2-proxy"),
+    ("gateway-ka", "nginx →\ngateway,\nkeep-alive"),
+    ("o2p-ka", "nginx →\noauth2-proxy,\nkeep-alive"),
     ("open", "nginx,\nno auth"),
     ("gateway-auth", "gateway\n/auth alone"),
     ("o2p-auth", "oauth2-proxy\n/oauth2/auth"),
     ("static", "nginx\nreturn 200"),
 ]
 # The server whose CPU time is the decision's (none on the no-auth path).
-DECIDER = {"gateway": "gateway cpu ms/1k", "o2p": "oauth2-proxy", "gateway-auth": "gateway cpu ms/1k",
+DECIDER = {"gateway": "gateway cpu ms/1k", "o2p": "oauth2-proxy", "gateway-ka": "gateway cpu ms/1k",
+           "o2p-ka": "oauth2-proxy", "gateway-auth": "gateway cpu ms/1k",
            "o2p-auth": "oauth2-proxy", "static": "upstream nginx"}
-COLORS = ["#1f77b4", "#ff7f0e", "#7f7f7f", "#1f77b4", "#ff7f0e", "#7f7f7f"]
+COLORS = ["#1f77b4", "#ff7f0e", "#1f77b4", "#ff7f0e", "#7f7f7f", "#1f77b4", "#ff7f0e", "#7f7f7f"]
+BEHIND_NGINX = 5  # the first five paths go through nginx
 
 
 def run_medians(path):
@@ -32,6 +36,8 @@ def run_medians(path):
     medians = {}
     for p, _ in PATHS:
         mine = [r for r in rows if r["path"] == p]
+        if not mine:  # runs from before the keep-alive paths existed
+            continue
         medians[p] = {c: statistics.median(float(r[c]) for r in mine) for c in ("req/s", "p99 ms")}
         medians[p]["cpu"] = statistics.median(float(r[DECIDER[p]]) for r in mine) if p in DECIDER else 0
     return medians
@@ -39,16 +45,19 @@ def run_medians(path):
 
 def main():
     out, runs = sys.argv[1], [run_medians(p) for p in sys.argv[2:]]
-    fig, axes = plt.subplots(1, 3, figsize=(16, 4.5))
+    fig, axes = plt.subplots(1, 3, figsize=(18, 4.8))
     for ax, column, title in ((axes[0], "req/s", "requests/s (higher is better)"),
                               (axes[1], "p99 ms", "p99 latency, ms (lower is better)"),
                               (axes[2], "cpu", "CPU ms per 1,000 requests of the auth server\n(nginx static: its worker)")):
         for i, (p, _) in enumerate(PATHS):
-            values = [run[p][column] for run in runs]
-            ax.bar(i, statistics.median(values), color=COLORS[i], alpha=0.6 if i < 3 else 0.35)
+            values = [run[p][column] for run in runs if p in run]
+            if not values:
+                continue
+            ax.bar(i, statistics.median(values), color=COLORS[i], alpha=0.6 if i < BEHIND_NGINX else 0.35,
+                   hatch="//" if p.endswith("-ka") else None)
             ax.scatter([i] * len(values), values, color="black", s=12, zorder=3)
         ax.set_xticks(range(len(PATHS)), [label for _, label in PATHS], fontsize=8)
-        ax.axvline(2.5, color="black", linewidth=0.5)
+        ax.axvline(BEHIND_NGINX - 0.5, color="black", linewidth=0.5)
         ax.set_title(title)
         ax.grid(axis="y", alpha=0.3)
     fig.suptitle(f"bench/peer: behind nginx auth_request | endpoint alone — {len(runs)} runs "

@@ -11,6 +11,8 @@ import sys
 PATHS = {
     "gateway": "nginx auth_request -> gateway /auth (bearer token)",
     "o2p": "nginx auth_request -> oauth2-proxy /oauth2/auth (session cookie)",
+    "gateway-ka": "the same with auth-keepalive -> gateway",
+    "o2p-ka": "the same with auth-keepalive -> oauth2-proxy",
     "open": "nginx, no auth (ceiling)",
     "gateway-auth": "gateway /auth alone",
     "o2p-auth": "oauth2-proxy /oauth2/auth alone",
@@ -64,6 +66,17 @@ def main():
     goal("behind auth_request: p99 below oauth2-proxy's", f"{ratio:.2f}x", ratio < 1)
     ratio = gw["req/s"] / open_["req/s"]
     goal("behind auth_request: req/s within 0.6 of the no-auth path", f"{ratio:.2f}", ratio >= 0.6)
+    if "gateway-ka" in m and "o2p-ka" in m:
+        ka, o2p_ka = m["gateway-ka"], m["o2p-ka"]
+        ratio = ka["req/s"] / o2p_ka["req/s"]
+        goal("with auth-keepalive: req/s ahead of oauth2-proxy's", f"{ratio:.2f}x", ratio > 1)
+        ratio = ka["p99 ms"] / o2p_ka["p99 ms"]
+        goal("with auth-keepalive: p99 below oauth2-proxy's", f"{ratio:.2f}x", ratio < 1)
+        ratio = ka["req/s"] / open_["req/s"]
+        goal("with auth-keepalive: req/s within 0.6 of the no-auth path", f"{ratio:.2f}", ratio >= 0.6)
+    if "gateway-ka" in m:
+        print("CPU ms per 1,000 decisions behind nginx, gateway: "
+              f"{gw['gateway cpu ms/1k']:.1f} (a connection each), {m['gateway-ka']['gateway cpu ms/1k']:.1f} (auth-keepalive)")
     print("CPU ms per 1,000 decisions, endpoint alone: "
           f"gateway {alone['gateway cpu ms/1k']:.1f}, oauth2-proxy {m['o2p-auth']['oauth2-proxy']:.1f}, "
           f"nginx static {static['upstream nginx']:.1f}")

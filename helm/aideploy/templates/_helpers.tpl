@@ -89,6 +89,10 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 - name: AIDEPLOY_INGRESS_CLASS
   value: {{ .Values.settings.ingressClass | quote }}
+{{- with .Values.settings.authKeepalive }}
+- name: AIDEPLOY_AUTH_KEEPALIVE
+  value: {{ . | quote }}
+{{- end }}
 {{- if eq .Values.settings.exposure.mode "gateway-api" }}
 {{- $gw := .Values.settings.exposure.gatewayApi }}
 {{- if not (and $gw.parent.namespace $gw.parent.name) }}

@@ -26,6 +26,9 @@ import java.util.Set;
  * @param trustedProxies CIDRs whose X-Forwarded-For / X-Real-IP headers name the client
  * @param exposure whether apps get an Ingress or an HTTPRoute, and how it is authenticated
  * @param grpcPort port of the gateway's gRPC ext_authz server; {@link #GRPC_OFF}: none
+ * @param authKeepalive idle connections to the gateway each ingress-nginx worker keeps open
+ *     (ingress-nginx's {@code auth-keepalive} annotation on every app Ingress); 0: none, a new
+ *     connection per check
  */
 public record Settings(
     String baseDomain,
@@ -43,7 +46,8 @@ public record Settings(
     int failedAuthLimit,
     List<String> trustedProxies,
     Exposure exposure,
-    int grpcPort) {
+    int grpcPort,
+    int authKeepalive) {
 
   /** {@link #grpcPort} when the gateway serves no gRPC (the default). */
   public static final int GRPC_OFF = -1;
@@ -74,6 +78,9 @@ public record Settings(
   /** Default of {@link #sessionLifetime}. */
   public static final Duration DEFAULT_SESSION_LIFETIME =
       Duration.parse(DEFAULT_SESSION_LIFETIME_TEXT);
+
+  /** Largest {@link #authKeepalive}: idle connections per ingress-nginx worker. */
+  public static final int MAX_AUTH_KEEPALIVE = 1024;
 
   /** Default of {@link #failedAuthLimit}. */
   public static final int DEFAULT_FAILED_AUTH_LIMIT = 30;
@@ -121,6 +128,7 @@ public record Settings(
     builder.trustedProxies = trustedProxies;
     builder.exposure = exposure;
     builder.grpcPort = grpcPort;
+    builder.authKeepalive = authKeepalive;
     return builder;
   }
 
@@ -142,6 +150,7 @@ public record Settings(
     private List<String> trustedProxies = DEFAULT_TRUSTED_PROXIES;
     private Exposure exposure = Exposure.INGRESS;
     private int grpcPort = GRPC_OFF;
+    private int authKeepalive;
 
     private Builder() {}
 
@@ -230,6 +239,12 @@ public record Settings(
       return this;
     }
 
+    /** Idle connections per ingress-nginx worker to the gateway; 0: none. */
+    public Builder authKeepalive(int value) {
+      authKeepalive = value;
+      return this;
+    }
+
     public Settings build() {
       return new Settings(
           baseDomain,
@@ -247,7 +262,8 @@ public record Settings(
           failedAuthLimit,
           trustedProxies,
           exposure,
-          grpcPort);
+          grpcPort,
+          authKeepalive);
     }
   }
 
@@ -286,6 +302,8 @@ public record Settings(
         + exposure
         + ", grpcPort="
         + (grpcPort == GRPC_OFF ? "off" : grpcPort)
+        + ", authKeepalive="
+        + authKeepalive
         + "]";
   }
 

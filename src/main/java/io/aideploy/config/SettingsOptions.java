@@ -66,6 +66,16 @@ public class SettingsOptions {
   String tlsSecret;
 
   @Option(
+      names = "--auth-keepalive",
+      defaultValue = "${env:AIDEPLOY_AUTH_KEEPALIVE:-0}",
+      description =
+          "Idle connections to the gateway that each ingress-nginx worker keeps open"
+              + " (the auth-keepalive annotation of every app Ingress; ingress-nginx honours it"
+              + " with use-http2: \"false\"). Default: ${DEFAULT-VALUE}, a new connection per"
+              + " check.")
+  int authKeepalive;
+
+  @Option(
       names = "--watch-namespaces",
       defaultValue = "${env:AIDEPLOY_WATCH_NAMESPACES:-}",
       description = "Comma-separated namespaces to watch. Default: all namespaces.")
@@ -216,6 +226,9 @@ public class SettingsOptions {
       throw usage(e.getMessage());
     }
     Duration lifetime = duration("--session-lifetime", sessionLifetime);
+    if (authKeepalive < 0 || authKeepalive > Settings.MAX_AUTH_KEEPALIVE) {
+      throw usage("--auth-keepalive must be between 0 (off) and " + Settings.MAX_AUTH_KEEPALIVE);
+    }
     if (failedAuthLimit < 1) {
       throw usage("--failed-auth-limit must be at least 1");
     }
@@ -256,6 +269,7 @@ public class SettingsOptions {
         .trustedProxies(proxies)
         .exposure(exposure(gateway))
         .grpcPort(grpcPort == 0 ? Settings.GRPC_OFF : grpcPort)
+        .authKeepalive(authKeepalive)
         .build();
   }
 

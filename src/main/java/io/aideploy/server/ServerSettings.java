@@ -34,6 +34,7 @@ public final class ServerSettings {
           Set.of(
               "--gateway-url",
               "--ingress-class",
+              "--auth-keepalive",
               "--tls-secret",
               "--exposure",
               "--gateway-parent",

@@ -57,6 +57,17 @@ class SettingsOptionsTest {
   }
 
   @Test
+  void authKeepaliveIsOffUnlessGivenAndBounded() {
+    assertThat(settings(Map.of()).authKeepalive()).isZero();
+    assertThat(settings(Map.of(), "--auth-keepalive", "32").authKeepalive()).isEqualTo(32);
+    for (String value : new String[] {"-1", "1025"}) {
+      assertThatThrownBy(() -> settings(Map.of(), "--auth-keepalive", value))
+          .isInstanceOf(ParameterException.class)
+          .hasMessageContaining("--auth-keepalive");
+    }
+  }
+
+  @Test
   void noKeyMeansARandomOne() {
     assertThat(settings(Map.of()).sessionKey()).isNull();
   }

@@ -86,6 +86,7 @@ final class IngressStack implements AutoCloseable {
 
   private final HttpServer hello;
   private final int gatewayPort;
+  private final int managementPort;
   private final List<Process> processes = new ArrayList<>();
 
   /** The kind of the child that exposes an app: ingress, or httproute with Gateway API. */
@@ -127,7 +128,7 @@ final class IngressStack implements AutoCloseable {
         });
     hello.start();
     this.gatewayPort = FreePorts.pick();
-    int managementPort = FreePorts.pick();
+    this.managementPort = FreePorts.pick();
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -185,6 +186,15 @@ final class IngressStack implements AutoCloseable {
     exchange.sendResponseHeaders(204, -1);
     exchange.close();
     return true;
+  }
+
+  /** The value of a counter on the aideploy process's {@code /metrics}, 0 when not there yet. */
+  double metric(String name) {
+    String text = Curl.run("-s", "http://127.0.0.1:" + managementPort + "/metrics").stdout();
+    return text.lines()
+        .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   /** Applies YAML into the test namespace with kubectl. */

@@ -108,6 +108,7 @@ class HelmChartTest {
         .containsEntry("AIDEPLOY_BASE_DOMAIN", "apps.example.com")
         .containsEntry("AIDEPLOY_LOG_LEVEL", "info")
         .doesNotContainKey("AIDEPLOY_WATCH_NAMESPACES")
+        .doesNotContainKey("AIDEPLOY_AUTH_KEEPALIVE")
         .doesNotContainKey("AIDEPLOY_SESSION_KEY")
         .containsEntry(
             "JAVA_TOOL_OPTIONS",
@@ -505,6 +506,7 @@ class HelmChartTest {
             "settings.logLevel=debug",
             "settings.tlsSecret=wildcard-tls",
             "settings.ingressClass=traefik",
+            "settings.authKeepalive=16",
             "operator.replicas=1",
             "operator.leaderElection=false",
             "operator.javaOptions=",
@@ -552,6 +554,7 @@ class HelmChartTest {
         .containsEntry("AIDEPLOY_LOG_LEVEL", "debug")
         .containsEntry("AIDEPLOY_TLS_SECRET", "wildcard-tls")
         .containsEntry("AIDEPLOY_INGRESS_CLASS", "traefik")
+        .containsEntry("AIDEPLOY_AUTH_KEEPALIVE", "16")
         .containsEntry("JAVA_TOOL_OPTIONS", "-Xmx300m");
 
     Deployment gateway = chart.get(Deployment.class, "aideploy-gateway");

@@ -20,6 +20,7 @@ public class IngressDependent extends AppChildDependent<Ingress> {
   public static final String AUTH_SIGNIN = "nginx.ingress.kubernetes.io/auth-signin";
   public static final String AUTH_RESPONSE_HEADERS =
       "nginx.ingress.kubernetes.io/auth-response-headers";
+  public static final String AUTH_KEEPALIVE = "nginx.ingress.kubernetes.io/auth-keepalive";
   public static final String RESPONSE_HEADERS = "X-Aideploy-Token,X-Aideploy-Role";
   public static final String PROXY_BUFFERING = "nginx.ingress.kubernetes.io/proxy-buffering";
   public static final String PROXY_READ_TIMEOUT = "nginx.ingress.kubernetes.io/proxy-read-timeout";
@@ -105,6 +106,9 @@ public class IngressDependent extends AppChildDependent<Ingress> {
         AUTH_SIGNIN,
         login + (login.contains("?") ? "&" : "?") + "rd=$scheme://$http_host$escaped_request_uri");
     annotations.put(AUTH_RESPONSE_HEADERS, RESPONSE_HEADERS);
+    if (settings.authKeepalive() > 0) {
+      annotations.put(AUTH_KEEPALIVE, String.valueOf(settings.authKeepalive()));
+    }
     return annotations;
   }
 }
