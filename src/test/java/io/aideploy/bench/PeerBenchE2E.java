@@ -51,6 +51,8 @@ class PeerBenchE2E {
         .contains("oauth2-proxy session cookie: ")
         .contains("nginx auth_request -> gateway /auth (bearer token)")
         .contains("nginx auth_request -> oauth2-proxy /oauth2/auth (session cookie)")
+        .contains("the same with auth-keepalive -> gateway")
+        .contains("the same with auth-keepalive -> oauth2-proxy")
         .contains("nginx, no auth (ceiling)", "gateway /auth alone")
         .contains("oauth2-proxy /oauth2/auth alone", "nginx static `return 200`")
         .contains("behind auth_request: req/s ahead of oauth2-proxy")
