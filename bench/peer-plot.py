@@ -14,13 +14,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 PATHS = [
     ("gateway", "nginx →\ngateway"),
-    ("o2p", "nginx →\noauth2-proxy"),
+    ("o2p", "nginx →\noauth2-\nproxy"),
     ("gateway-ka", "nginx →\ngateway,\nkeep-alive"),
-    ("o2p-ka", "nginx →\noauth2-proxy,\nkeep-alive"),
+    ("o2p-ka", "nginx →\noauth2-\nproxy,\nkeep-alive"),
     ("open", "nginx,\nno auth"),
-    ("gateway-auth", "gateway\n/auth alone"),
-    ("o2p-auth", "oauth2-proxy\n/oauth2/auth"),
-    ("static", "nginx\nreturn 200"),
+    ("gateway-auth", "gateway\n/auth\nalone"),
+    ("o2p-auth", "oauth2-\nproxy\n/oauth2/\nauth"),
+    ("static", "nginx\nreturn\n200"),
 ]
 # The server whose CPU time is the decision's (none on the no-auth path).
 DECIDER = {"gateway": "gateway cpu ms/1k", "o2p": "oauth2-proxy", "gateway-ka": "gateway cpu ms/1k",
@@ -56,7 +56,7 @@ def main():
             ax.bar(i, statistics.median(values), color=COLORS[i], alpha=0.6 if i < BEHIND_NGINX else 0.35,
                    hatch="//" if p.endswith("-ka") else None)
             ax.scatter([i] * len(values), values, color="black", s=12, zorder=3)
-        ax.set_xticks(range(len(PATHS)), [label for _, label in PATHS], fontsize=8)
+        ax.set_xticks(range(len(PATHS)), [label for _, label in PATHS], fontsize=7.5)
         ax.axvline(BEHIND_NGINX - 0.5, color="black", linewidth=0.5)
         ax.set_title(title)
         ax.grid(axis="y", alpha=0.3)
